@@ -1,0 +1,124 @@
+/**
+ * Configuration from the environment, parsed once by one zod schema. Every problem is reported at
+ * once, each naming its variable and what to do, so an operator fixes a deployment in one pass.
+ */
+import { z } from 'zod';
+import { API_GENERATIONS, type ApiGeneration } from './openapp/api-generation.js';
+import { ApiKeyFormatError, apiRootFrom, parseApiKey } from './openapp/api-key.js';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalText = z.preprocess(emptyAsUndefined, z.string().trim().optional());
+
+const envSchema = z.object({
+  OPENAPP_API_BASE: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  OPENAPP_API_KEY: z.preprocess(emptyAsUndefined, z.string().min(8, 'too short to be an OpenApp key').optional()),
+  OPENAPP_ORG_ID: optionalText,
+  OPENAPP_API_GENERATION: z.enum(API_GENERATIONS).default('2026'),
+  OPENAPP_TIMEOUT_MS: positiveInt(10_000),
+  OPENAPP_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  OPENAPP_CONCURRENCY: positiveInt(8),
+  REDIS_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379')),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
+});
+
+export interface OpenAppConfig {
+  baseUrl: string;
+  apiKey: string;
+  orgId: string;
+  generation: ApiGeneration;
+  timeoutMs: number;
+  maxRetries: number;
+  concurrency: number;
+}
+
+export interface Config {
+  openapp: OpenAppConfig | undefined;
+  /** Why `openapp` is undefined, when it is: for commands that need it. */
+  openappMissing: string[];
+  redisUrl: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  logFormat: 'auto' | 'json' | 'pretty';
+  /** Values the logger must never print. */
+  secrets: string[];
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export interface ConfigNeeds {
+  /** The command talks to OpenApp: key, org and base URL must be present. */
+  openapp?: boolean;
+}
+
+export function parseConfig(env: NodeJS.ProcessEnv = process.env, needs: ConfigNeeds = {}): Config {
+  const parsed = envSchema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? '(environment)');
+      // Never echo the value: it may be a secret.
+      problems.push(`${name}: ${issue.message}`);
+    }
+  }
+  const e = parsed.success ? parsed.data : undefined;
+
+  const openappMissing: string[] = [];
+  let baseUrl: string | undefined;
+  if (e?.OPENAPP_API_BASE) {
+    try {
+      baseUrl = apiRootFrom(e.OPENAPP_API_BASE);
+    } catch (err) {
+      problems.push(`OPENAPP_API_BASE: ${(err as Error).message}`);
+    }
+  } else if (e?.OPENAPP_API_KEY) {
+    try {
+      baseUrl = parseApiKey(e.OPENAPP_API_KEY).baseUrl;
+    } catch (err) {
+      if (!(err instanceof ApiKeyFormatError)) throw err;
+      openappMissing.push(`OPENAPP_API_BASE: unset, and OPENAPP_API_KEY does not carry a base URL (${err.message})`);
+    }
+  } else if (e) {
+    openappMissing.push('OPENAPP_API_BASE: unset; set it, or use a key in the `{base}_openapp_{secret}` form');
+  }
+  if (e && !e.OPENAPP_API_KEY) openappMissing.push('OPENAPP_API_KEY: required; the API key OpenApp issued');
+  if (e && !e.OPENAPP_ORG_ID) openappMissing.push('OPENAPP_ORG_ID: required; the organisation id (a ULID)');
+  if (needs.openapp) problems.push(...openappMissing);
+
+  if (problems.length > 0 || !e) throw new ConfigError(problems);
+
+  const openapp =
+    openappMissing.length === 0 && baseUrl && e.OPENAPP_API_KEY && e.OPENAPP_ORG_ID
+      ? {
+          baseUrl,
+          apiKey: e.OPENAPP_API_KEY,
+          orgId: e.OPENAPP_ORG_ID,
+          generation: e.OPENAPP_API_GENERATION,
+          timeoutMs: e.OPENAPP_TIMEOUT_MS,
+          maxRetries: e.OPENAPP_MAX_RETRIES,
+          concurrency: e.OPENAPP_CONCURRENCY,
+        }
+      : undefined;
+  return {
+    openapp,
+    openappMissing,
+    redisUrl: e.REDIS_URL,
+    logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
+    secrets: secretsOf(e.OPENAPP_API_KEY),
+  };
+}
+
+/** The key and its secret part: either one alone must never be logged. */
+function secretsOf(apiKey: string | undefined): string[] {
+  if (!apiKey) return [];
+  const at = apiKey.indexOf('_openapp_');
+  return at > 0 ? [apiKey, apiKey.slice(at + '_openapp_'.length)] : [apiKey];
+}

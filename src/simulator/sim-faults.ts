@@ -1,0 +1,112 @@
+/**
+ * Fault injection for the simulator: latency, a share of 5xx, a share of 429 with Retry-After,
+ * connection resets and a per-key request-rate limit. Random draws come from a seeded generator,
+ * so a run with `--fault-seed` fails the same requests every time.
+ */
+import { z } from 'zod';
+
+const faultFields = {
+  latencyMs: z.number().int().min(0).max(60_000),
+  /** Share of requests answered with a 5xx (half JSON 503, half an HTML 502 from a "proxy"). */
+  errorRate: z.number().min(0).max(1),
+  /** Share of requests answered 429 with Retry-After. */
+  throttleRate: z.number().min(0).max(1),
+  retryAfterSeconds: z.number().int().min(0).max(3600),
+  /** Share of requests whose connection is destroyed before any answer. */
+  resetRate: z.number().min(0).max(1),
+  /** Requests per second allowed per API key; 0 means no limit. */
+  rateLimitPerSecond: z.number().min(0),
+  seed: z.number().int(),
+};
+export const faultSettingsSchema = z.strictObject(faultFields);
+/** A change to some knobs; the others keep their values. */
+export const faultPatchSchema = faultSettingsSchema.partial();
+
+export const NO_FAULTS: FaultSettings = {
+  latencyMs: 0,
+  errorRate: 0,
+  throttleRate: 0,
+  retryAfterSeconds: 1,
+  resetRate: 0,
+  rateLimitPerSecond: 0,
+  seed: 1,
+};
+
+export type FaultSettings = z.output<typeof faultSettingsSchema>;
+
+export type FaultVerdict =
+  | { kind: 'none' }
+  | { kind: 'reset' }
+  | { kind: 'error'; status: 502 | 503 }
+  | { kind: 'throttle'; retryAfterSeconds: number; reason: 'injected' | 'rate_limit' };
+
+/** mulberry32: tiny, fast, good enough for picking which requests fail. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A token bucket per key holding at most one second of requests. */
+class RateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  take(key: string, perSecond: number, nowMs: number): number | undefined {
+    const capacity = Math.max(1, perSecond);
+    const bucket = this.buckets.get(key) ?? { tokens: capacity, at: nowMs };
+    bucket.tokens = Math.min(capacity, bucket.tokens + ((nowMs - bucket.at) / 1000) * perSecond);
+    bucket.at = nowMs;
+    this.buckets.set(key, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return undefined;
+    }
+    return (1 - bucket.tokens) / perSecond; // seconds until the next token
+  }
+}
+
+export class FaultInjector {
+  private settings: FaultSettings;
+  private random: () => number;
+  private readonly limiter = new RateLimiter();
+
+  constructor(settings: Partial<FaultSettings> = {}) {
+    this.settings = faultSettingsSchema.parse({ ...NO_FAULTS, ...settings });
+    this.random = seededRandom(this.settings.seed);
+  }
+
+  get current(): FaultSettings {
+    return { ...this.settings };
+  }
+
+  update(patch: Partial<FaultSettings>): FaultSettings {
+    const next = faultSettingsSchema.parse({ ...this.settings, ...faultPatchSchema.parse(patch) });
+    if (next.seed !== this.settings.seed) this.random = seededRandom(next.seed);
+    this.settings = next;
+    return this.current;
+  }
+
+  /** Decides the fate of one request; the rate limit is checked first, as a gateway would. */
+  decide(apiKey: string, nowMs: number): FaultVerdict {
+    const s = this.settings;
+    if (s.rateLimitPerSecond > 0) {
+      const wait = this.limiter.take(apiKey, s.rateLimitPerSecond, nowMs);
+      if (wait !== undefined) {
+        return { kind: 'throttle', retryAfterSeconds: Math.max(1, Math.ceil(wait)), reason: 'rate_limit' };
+      }
+    }
+    if (s.resetRate > 0 && this.random() < s.resetRate) return { kind: 'reset' };
+    if (s.throttleRate > 0 && this.random() < s.throttleRate) {
+      return { kind: 'throttle', retryAfterSeconds: s.retryAfterSeconds, reason: 'injected' };
+    }
+    if (s.errorRate > 0 && this.random() < s.errorRate) {
+      return { kind: 'error', status: this.random() < 0.5 ? 503 : 502 };
+    }
+    return { kind: 'none' };
+  }
+}
