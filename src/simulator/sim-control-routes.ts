@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { parseBody } from './openapp-routes.js';
 import type { FaultInjector } from './sim-faults.js';
-import { faultPatchSchema } from './sim-faults.js';
+import { faultPatchSchema, scriptedFaultSchema } from './sim-faults.js';
 import type { RequestLog } from './sim-request-log.js';
 import type { SimStore } from './sim-store.js';
 
@@ -60,6 +60,11 @@ export function registerControlRoutes(
   app.get('/_sim/faults', async () => deps.faults.current);
 
   app.put('/_sim/faults', async (req) => deps.faults.update(parseBody(faultPatchSchema, req.body)));
+
+  /** Faults for exactly the next requests, in order: `[{ "kind": "throttle", "retryAfterSeconds": 1 }]`. */
+  app.post('/_sim/faults/next', async (req) => ({
+    queued: deps.faults.enqueue(parseBody(z.array(scriptedFaultSchema).min(1), req.body)),
+  }));
 
   app.post('/_sim/reset', async (_req, reply) => {
     deps.reset();

@@ -34,11 +34,28 @@ export const NO_FAULTS: FaultSettings = {
 
 export type FaultSettings = z.output<typeof faultSettingsSchema>;
 
+/**
+ * A fault for exactly the next request, consumed in order before any random draw: tests use it to
+ * say "the next call gets a 429 with Retry-After 1" or "answers this malformed body".
+ */
+export const scriptedFaultSchema = z.union([
+  z.strictObject({ kind: z.literal('reset') }),
+  z.strictObject({ kind: z.literal('error'), status: z.union([z.literal(502), z.literal(503)]) }),
+  z.strictObject({ kind: z.literal('throttle'), retryAfterSeconds: z.number().int().min(0) }),
+  z.strictObject({
+    kind: z.literal('respond'),
+    status: z.number().int().min(200).max(599),
+    body: z.unknown(),
+  }),
+]);
+export type ScriptedFault = z.output<typeof scriptedFaultSchema>;
+
 export type FaultVerdict =
   | { kind: 'none' }
   | { kind: 'reset' }
   | { kind: 'error'; status: 502 | 503 }
-  | { kind: 'throttle'; retryAfterSeconds: number; reason: 'injected' | 'rate_limit' };
+  | { kind: 'throttle'; retryAfterSeconds: number; reason: 'injected' | 'rate_limit' }
+  | { kind: 'respond'; status: number; body: unknown };
 
 /** mulberry32: tiny, fast, good enough for picking which requests fail. */
 function seededRandom(seed: number): () => number {
@@ -74,6 +91,7 @@ export class FaultInjector {
   private settings: FaultSettings;
   private random: () => number;
   private readonly limiter = new RateLimiter();
+  private script: ScriptedFault[] = [];
 
   constructor(settings: Partial<FaultSettings> = {}) {
     this.settings = faultSettingsSchema.parse({ ...NO_FAULTS, ...settings });
@@ -91,8 +109,27 @@ export class FaultInjector {
     return this.current;
   }
 
-  /** Decides the fate of one request; the rate limit is checked first, as a gateway would. */
+  /** Queues faults for the next requests, in order. */
+  enqueue(faults: ScriptedFault[]): number {
+    this.script.push(...faults);
+    return this.script.length;
+  }
+
+  get queued(): number {
+    return this.script.length;
+  }
+
+  /**
+   * Decides the fate of one request: a scripted fault first, then the rate limit (as a gateway
+   * would), then the random shares.
+   */
   decide(apiKey: string, nowMs: number): FaultVerdict {
+    const next = this.script.shift();
+    if (next) {
+      if (next.kind === 'throttle') return { ...next, reason: 'injected' };
+      if (next.kind === 'respond') return { kind: 'respond', status: next.status, body: next.body };
+      return next;
+    }
     const s = this.settings;
     if (s.rateLimitPerSecond > 0) {
       const wait = this.limiter.take(apiKey, s.rateLimitPerSecond, nowMs);

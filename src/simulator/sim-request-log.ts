@@ -4,7 +4,7 @@
  */
 export interface LoggedRequest {
   seq: number;
-  /** Simulated clock, ISO. */
+  /** When the request arrived, on the simulated clock, ISO. */
   at: string;
   method: string;
   /** Path without the query string. */
@@ -17,7 +17,7 @@ export interface LoggedRequest {
   /** Request body of mutations, as received. */
   body?: unknown;
   /** Set when the answer was injected rather than computed. */
-  fault?: 'reset' | 'error' | 'throttle' | 'rate_limit';
+  fault?: 'reset' | 'error' | 'throttle' | 'rate_limit' | 'scripted';
 }
 
 export class RequestLog {

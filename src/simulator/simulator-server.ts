@@ -60,6 +60,7 @@ export async function buildSimulator(options: SimulatorOptions): Promise<{
   const faults = new FaultInjector(options.faults);
   const requests = new RequestLog();
   const injected = new WeakMap<FastifyRequest, LoggedRequest['fault']>();
+  const startedAt = new WeakMap<FastifyRequest, number>();
 
   const app = Fastify({
     // Requests are recorded in the request log; only failures go to the project logger.
@@ -76,6 +77,7 @@ export async function buildSimulator(options: SimulatorOptions): Promise<{
 
   app.addHook('onRequest', async (req, reply) => {
     if (!req.url.startsWith(API_PREFIX)) return;
+    startedAt.set(req, clock.now());
     let key = 'anonymous';
     try {
       const presented = presentedKey(options.generation, req.headers);
@@ -104,6 +106,9 @@ export async function buildSimulator(options: SimulatorOptions): Promise<{
             .send('<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>');
         }
         return reply.code(503).send(errorBody(req, 'Service temporarily unavailable', 'unavailable'));
+      case 'respond':
+        injected.set(req, 'scripted');
+        return reply.code(verdict.status).send(verdict.body);
       case 'throttle':
         injected.set(req, verdict.reason === 'rate_limit' ? 'rate_limit' : 'throttle');
         return reply
@@ -138,7 +143,7 @@ export async function buildSimulator(options: SimulatorOptions): Promise<{
       key = undefined;
     }
     return {
-      at: new Date(clock.now()).toISOString(),
+      at: new Date(startedAt.get(req) ?? clock.now()).toISOString(),
       method: req.method,
       path: q >= 0 ? req.url.slice(0, q) : req.url,
       query: q >= 0 ? req.url.slice(q + 1) : '',
