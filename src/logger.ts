@@ -13,13 +13,11 @@ export type { Logger } from 'pino';
 
 export const REDACTED = '[REDACTED]';
 
-const CREDENTIAL_HEADERS = ['authorization', '"x-api-key"', 'cookie', '"set-cookie"', '"webhook-signature"'];
+const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'cookie', 'set-cookie', 'webhook-signature'];
 const REDACT_PATHS = CREDENTIAL_HEADERS.flatMap((h) => [
-  `headers.${h}`,
-  `*.headers.${h}`,
-  `req.headers.${h}`,
-  `request.headers.${h}`,
-  `res.headers.${h}`,
+  `headers["${h}"]`,
+  `*.headers["${h}"]`,
+  `*.*.headers["${h}"]`,
 ]).concat(['apiKey', '*.apiKey', 'token', '*.token', 'secret', '*.secret', 'password', '*.password']);
 
 export interface LoggerOptions {

@@ -124,7 +124,8 @@ export class HttpTransport {
       );
       const withinBudget = Date.now() - started + delay <= this.options.retryBudgetMs;
       if (!allowed || !retriesLeft || !withinBudget) {
-        throw new OpenAppError(failure.message, { ...failureDetails(failure), attempts: attempt, cause: failure.cause });
+        failure.attempts = attempt;
+        throw failure;
       }
       log.warn(
         { attempt, status: failure.status, code: failure.code, delayMs: delay, requestId: failure.requestId },
@@ -223,20 +224,6 @@ export class HttpTransport {
     }
     return { status, data: parsed.data, requestId };
   }
-}
-
-function failureDetails(e: OpenAppError) {
-  return {
-    operation: e.operation,
-    method: e.method,
-    path: e.path,
-    status: e.status,
-    code: e.code,
-    requestId: e.requestId,
-    correlationId: e.correlationId,
-    retryable: e.retryable,
-    retryAfterMs: e.retryAfterMs,
-  };
 }
 
 function networkCode(err: unknown): string {

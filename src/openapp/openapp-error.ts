@@ -35,7 +35,8 @@ export class OpenAppError extends Error {
   readonly correlationId: string | undefined;
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
-  readonly attempts: number | undefined;
+  /** Set by the transport when it gives up, so the error tells how hard it tried. */
+  attempts: number | undefined;
 
   constructor(message: string, details: OpenAppErrorDetails) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });

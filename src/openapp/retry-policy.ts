@@ -40,6 +40,8 @@ export function parseRetryAfter(header: string | undefined, nowMs: number): numb
   const value = header.trim();
   if (value === '') return undefined;
   if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
+  // An HTTP-date always names the weekday; V8 would otherwise read "-5" as a year.
+  if (!/[a-z]{3}/i.test(value)) return undefined;
   const at = Date.parse(value);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - nowMs);
