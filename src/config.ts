@@ -14,13 +14,19 @@ const optionalText = z.preprocess(emptyAsUndefined, z.string().trim().optional()
 
 const envSchema = z.object({
   OPENAPP_API_BASE: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
-  OPENAPP_API_KEY: z.preprocess(emptyAsUndefined, z.string().min(8, 'too short to be an OpenApp key').optional()),
+  OPENAPP_API_KEY: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(8, 'too short to be an OpenApp key').optional(),
+  ),
   OPENAPP_ORG_ID: optionalText,
   OPENAPP_API_GENERATION: z.enum(API_GENERATIONS).default('2026'),
   OPENAPP_TIMEOUT_MS: positiveInt(10_000),
   OPENAPP_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   OPENAPP_CONCURRENCY: positiveInt(8),
-  REDIS_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379')),
+  REDIS_URL: z.preprocess(
+    emptyAsUndefined,
+    z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  ),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
 });
@@ -83,10 +89,14 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env, needs: ConfigN
       baseUrl = parseApiKey(e.OPENAPP_API_KEY).baseUrl;
     } catch (err) {
       if (!(err instanceof ApiKeyFormatError)) throw err;
-      openappMissing.push(`OPENAPP_API_BASE: unset, and OPENAPP_API_KEY does not carry a base URL (${err.message})`);
+      openappMissing.push(
+        `OPENAPP_API_BASE: unset, and OPENAPP_API_KEY does not carry a base URL (${err.message})`,
+      );
     }
   } else if (e) {
-    openappMissing.push('OPENAPP_API_BASE: unset; set it, or use a key in the `{base}_openapp_{secret}` form');
+    openappMissing.push(
+      'OPENAPP_API_BASE: unset; set it, or use a key in the `{base}_openapp_{secret}` form',
+    );
   }
   if (e && !e.OPENAPP_API_KEY) openappMissing.push('OPENAPP_API_KEY: required; the API key OpenApp issued');
   if (e && !e.OPENAPP_ORG_ID) openappMissing.push('OPENAPP_ORG_ID: required; the organisation id (a ULID)');

@@ -63,7 +63,10 @@ export interface CallResult<T> {
   requestId: string | undefined;
 }
 
-function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+function headerValue(
+  headers: Record<string, string | string[] | undefined>,
+  name: string,
+): string | undefined {
   const v = headers[name];
   return Array.isArray(v) ? v[0] : v;
 }
@@ -143,7 +146,8 @@ export class HttpTransport {
     log: Logger,
   ): Promise<CallResult<T>> {
     const url = new URL(`${this.options.baseUrl}${spec.path}`);
-    for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    for (const [k, v] of Object.entries(spec.query ?? {}))
+      if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = {
       ...this.options.authHeaders,
       accept: 'application/json',

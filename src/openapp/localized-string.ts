@@ -4,7 +4,8 @@ import type { LocalizedStringWire } from './wire-schemas.js';
 export function localizedTexts(value: LocalizedStringWire | unknown): string[] {
   if (typeof value === 'string') return [value];
   if (value === null || typeof value !== 'object') return [];
-  const map = 'value' in value && typeof value.value === 'object' && value.value !== null ? value.value : value;
+  const map =
+    'value' in value && typeof value.value === 'object' && value.value !== null ? value.value : value;
   return Object.values(map as Record<string, unknown>).filter((v): v is string => typeof v === 'string');
 }
 

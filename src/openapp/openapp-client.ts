@@ -93,12 +93,24 @@ export class OpenAppClient {
   /** Every user holding a role on the integration (the list is not paginated). */
   async listBuildingUsers(integrationId: string, options?: CallOptions): Promise<BuildingUser[]> {
     const path = this.buildingUsersPath(integrationId);
-    const spec = { operation: 'listBuildingUsers', method: 'GET', path, orgScoped: true, idempotent: true } as const;
+    const spec = {
+      operation: 'listBuildingUsers',
+      method: 'GET',
+      path,
+      orgScoped: true,
+      idempotent: true,
+    } as const;
     if (this.generation === '2025') {
-      const { data } = await this.transport.call({ ...spec, responseSchema: buildingUserList2025Schema }, options);
+      const { data } = await this.transport.call(
+        { ...spec, responseSchema: buildingUserList2025Schema },
+        options,
+      );
       return (data ?? []).map((u) => toBuildingUser(u, u.apartments));
     }
-    const { data } = await this.transport.call({ ...spec, responseSchema: buildingUserList2026Schema }, options);
+    const { data } = await this.transport.call(
+      { ...spec, responseSchema: buildingUserList2026Schema },
+      options,
+    );
     return (data ?? []).map((u) => toBuildingUser(u, u.listings));
   }
 
@@ -123,7 +135,11 @@ export class OpenAppClient {
   }
 
   /** Removes the user's roles on the integration; a 404 means there was nothing to remove. */
-  async removeBuildingUser(integrationId: string, userId: string, options?: CallOptions): Promise<RemoveOutcome> {
+  async removeBuildingUser(
+    integrationId: string,
+    userId: string,
+    options?: CallOptions,
+  ): Promise<RemoveOutcome> {
     const { status } = await this.transport.call(
       {
         operation: 'removeBuildingUser',
@@ -147,20 +163,19 @@ export class OpenAppClient {
   async findUsersByEmail(email: string, options?: CallOptions): Promise<OpenAppUser[]> {
     const wanted = email.trim().toLowerCase();
     if (wanted === '') return [];
-    const users = await this.readAllPages(
-      (offset) =>
-        this.transport.call(
-          {
-            operation: 'searchUsers',
-            method: 'GET',
-            path: '/users/search',
-            query: { q: wanted, limit: PAGE_LIMIT, offset },
-            orgScoped: false,
-            idempotent: true,
-            responseSchema: userPageSchema,
-          },
-          options,
-        ),
+    const users = await this.readAllPages((offset) =>
+      this.transport.call(
+        {
+          operation: 'searchUsers',
+          method: 'GET',
+          path: '/users/search',
+          query: { q: wanted, limit: PAGE_LIMIT, offset },
+          orgScoped: false,
+          idempotent: true,
+          responseSchema: userPageSchema,
+        },
+        options,
+      ),
     );
     return users.filter((u) => u.email.trim().toLowerCase() === wanted).map(toUser);
   }
@@ -353,7 +368,13 @@ function toBuildingUser(
   u: { user_id: string; role: string; user_email?: string | null | undefined; user_name?: unknown },
   units: string[],
 ): BuildingUser {
-  return { userId: u.user_id, role: u.role, units, email: u.user_email ?? null, name: displayText(u.user_name) };
+  return {
+    userId: u.user_id,
+    role: u.role,
+    units,
+    email: u.user_email ?? null,
+    name: displayText(u.user_name),
+  };
 }
 
 function toUser(u: UserWire): OpenAppUser {
@@ -380,7 +401,9 @@ function toInvitation(i: UserInvitationWire): OrgInvitation {
     status: i.status,
     email: i.email ?? null,
     phone: i.phone ?? null,
-    siteAccess: i.site_access ? { integrationId: i.site_access.integration_id, role: i.site_access.role } : null,
+    siteAccess: i.site_access
+      ? { integrationId: i.site_access.integration_id, role: i.site_access.role }
+      : null,
     defaultRoles: i.default_roles,
     expiresAt: i.expires_at,
     sentCount: i.sent_count,

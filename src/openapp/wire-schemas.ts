@@ -120,7 +120,10 @@ export const createInvitationResponseSchema = z.object({
 });
 export const listInvitationsResponseSchema = z.object({ invitations: z.array(userInvitationSchema) });
 
-export const redeemInvitationRequestSchema = z.strictObject({ token: z.string().min(1), pin: z.string().min(1) });
+export const redeemInvitationRequestSchema = z.strictObject({
+  token: z.string().min(1),
+  pin: z.string().min(1),
+});
 export const redeemInvitationResponseSchema = z.object({
   org_id: z.string(),
   user_id: z.string(),

@@ -5,10 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { ApiGeneration } from '../openapp/api-generation.js';
-import {
-  addBuildingUserRequestSchema,
-  createInvitationRequestSchema,
-} from '../openapp/wire-schemas.js';
+import { addBuildingUserRequestSchema, createInvitationRequestSchema } from '../openapp/wire-schemas.js';
 import { authenticate, requireOrg, requirePathOrg, type Caller } from './sim-auth.js';
 import { SimHttpError, type SimStore } from './sim-store.js';
 import type { Snapshot, SnapshotInvitation } from './sim-snapshot.js';
@@ -62,7 +59,9 @@ export function registerOpenAppRoutes(
     id: u.id,
     name: { en: u.name },
     email: u.email,
-    ...(generation === '2026' ? { phone: u.phone ?? null, email_is_synthetic: u.email.endsWith('.invalid') } : {}),
+    ...(generation === '2026'
+      ? { phone: u.phone ?? null, email_is_synthetic: u.email.endsWith('.invalid') }
+      : {}),
     roles: { [orgId]: u.roles[orgId] ?? [] },
   });
   const integrationJson = (i: Snapshot['integrations'][number]) => ({
@@ -82,13 +81,15 @@ export function registerOpenAppRoutes(
   app.get(`/api/v1/integrations/:id/${segment}`, async (req) => {
     const { orgId } = orgScoped(req);
     const { id } = req.params as Params;
-    return getStore().listBuildingUsers(id as string, orgId).map((row) => ({
-      user_id: row.user.id,
-      role: row.role,
-      [unitsField]: row.apartments,
-      user_email: row.user.email,
-      user_name: row.user.name,
-    }));
+    return getStore()
+      .listBuildingUsers(id as string, orgId)
+      .map((row) => ({
+        user_id: row.user.id,
+        role: row.role,
+        [unitsField]: row.apartments,
+        user_email: row.user.email,
+        user_name: row.user.name,
+      }));
   });
 
   app.post(`/api/v1/integrations/:id/${segment}`, async (req, reply) => {
@@ -191,4 +192,3 @@ export function registerOpenAppRoutes(
     return reply.code(204).send();
   });
 }
-

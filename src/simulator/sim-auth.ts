@@ -65,13 +65,15 @@ export function authenticate(
 export function requireOrg(caller: Caller, headers: Record<string, string | string[] | undefined>): string {
   const org = header(headers, 'x-org')?.trim();
   if (!org) throw new SimHttpError(403, 'missing X-Org header: send the organisation id', 'org_required');
-  if (org !== caller.orgId) throw new SimHttpError(403, `this API key has no access to org ${org}`, 'forbidden');
+  if (org !== caller.orgId)
+    throw new SimHttpError(403, `this API key has no access to org ${org}`, 'forbidden');
   return org;
 }
 
 /** Routes with the org in the path (`/orgs/{id}/...`). */
 export function requirePathOrg(caller: Caller, orgId: string): string {
-  if (orgId !== caller.orgId) throw new SimHttpError(403, `this API key has no access to org ${orgId}`, 'forbidden');
+  if (orgId !== caller.orgId)
+    throw new SimHttpError(403, `this API key has no access to org ${orgId}`, 'forbidden');
   return orgId;
 }
 

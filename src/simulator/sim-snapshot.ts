@@ -127,9 +127,18 @@ function referenceProblems(s: Snapshot): string[] {
       seen.add(v);
     });
   };
-  unique('orgs', s.orgs.map((o) => o.id));
-  unique('integrations', s.integrations.map((i) => i.id));
-  unique('users', s.users.map((u) => u.id));
+  unique(
+    'orgs',
+    s.orgs.map((o) => o.id),
+  );
+  unique(
+    'integrations',
+    s.integrations.map((i) => i.id),
+  );
+  unique(
+    'users',
+    s.users.map((u) => u.id),
+  );
   s.api_keys.forEach((k, n) => {
     if (!orgs.has(k.org_id)) problems.push(`api_keys[${n}] > org_id: no org "${k.org_id}" in orgs`);
   });
@@ -138,8 +147,10 @@ function referenceProblems(s: Snapshot): string[] {
   });
   s.building_users.forEach((b, n) => {
     const integration = integrations.get(b.integration_id);
-    if (!integration) problems.push(`building_users[${n}] > integration_id: no integration "${b.integration_id}"`);
-    if (!users.has(b.user_id)) problems.push(`building_users[${n}] > user_id: no user "${b.user_id}" in users`);
+    if (!integration)
+      problems.push(`building_users[${n}] > integration_id: no integration "${b.integration_id}"`);
+    if (!users.has(b.user_id))
+      problems.push(`building_users[${n}] > user_id: no user "${b.user_id}" in users`);
     const prefix = `virtual_access:integration:${b.integration_id}:`;
     if (!b.role.startsWith(prefix)) problems.push(`building_users[${n}] > role: must start with "${prefix}"`);
   });
@@ -154,7 +165,9 @@ export async function loadSnapshotFile(file: string): Promise<Snapshot> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new SnapshotError(file, [`cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`]);
+    throw new SnapshotError(file, [
+      `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    ]);
   }
   let raw: unknown;
   try {

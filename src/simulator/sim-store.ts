@@ -132,7 +132,11 @@ export class SimStore {
     if (!user) throw new SimHttpError(404, `user ${userId} not found`, 'user_not_found');
     const prefix = integrationRolePrefix(integration.id);
     if (!role.startsWith(prefix)) {
-      throw new SimHttpError(400, `role must be one of this integration's roles ("${prefix}…")`, 'invalid_role');
+      throw new SimHttpError(
+        400,
+        `role must be one of this integration's roles ("${prefix}…")`,
+        'invalid_role',
+      );
     }
     this.grantRole(user, integration, role);
     this.touch();
@@ -145,7 +149,11 @@ export class SimStore {
     const prefix = integrationRolePrefix(integration.id);
     const roles = user?.roles[integration.org_id] ?? [];
     if (!user || !roles.some((r) => r.startsWith(prefix))) {
-      throw new SimHttpError(404, `user ${userId} is not a user of integration ${integrationId}`, 'user_not_found');
+      throw new SimHttpError(
+        404,
+        `user ${userId} is not a user of integration ${integrationId}`,
+        'user_not_found',
+      );
     }
     user.roles[integration.org_id] = roles.filter((r) => !r.startsWith(prefix));
     this.apartments.delete(`${integration.id}/${user.id}`);
@@ -186,12 +194,20 @@ export class SimStore {
       throw new SimHttpError(400, 'an invitation needs an email or a phone', 'invitation_validation_failed');
     }
     if (phone && !/^\+[1-9]\d{6,14}$/.test(phone)) {
-      throw new SimHttpError(400, 'phone must be in E.164 form, e.g. +13125550100', 'invitation_validation_failed');
+      throw new SimHttpError(
+        400,
+        'phone must be in E.164 form, e.g. +13125550100',
+        'invitation_validation_failed',
+      );
     }
     if (body.site_access) {
       const integration = this.integrationInOrg(body.site_access.integration_id, orgId);
       if (!body.site_access.role.startsWith(integrationRolePrefix(integration.id))) {
-        throw new SimHttpError(400, "site_access.role must be one of the integration's roles", 'invitation_validation_failed');
+        throw new SimHttpError(
+          400,
+          "site_access.role must be one of the integration's roles",
+          'invitation_validation_failed',
+        );
       }
     }
     const now = this.clock.now();
@@ -307,7 +323,12 @@ export class SimStore {
       if (!integration) continue;
       for (const row of this.listBuildingUsers(integrationId, integration.org_id)) {
         if (ids.has(row.user.id)) {
-          building_users.push({ integration_id: integrationId, user_id: row.user.id, role: row.role, apartments: row.apartments });
+          building_users.push({
+            integration_id: integrationId,
+            user_id: row.user.id,
+            role: row.role,
+            apartments: row.apartments,
+          });
         }
       }
     }
@@ -319,7 +340,9 @@ export class SimStore {
       // Building roles are written once, in building_users, so a reload rebuilds the same state.
       users: [...this.users.values()].map((u) => ({
         ...u,
-        roles: Object.fromEntries(Object.entries(u.roles).map(([org, roles]) => [org, roles.filter((r) => !prefixOf(r))])),
+        roles: Object.fromEntries(
+          Object.entries(u.roles).map(([org, roles]) => [org, roles.filter((r) => !prefixOf(r))]),
+        ),
       })),
       building_users,
       invitations: [...this.invitations.values()],

@@ -55,7 +55,9 @@ export async function buildSimulator(options: SimulatorOptions): Promise<{
   const clock = new SimClock();
   const settings = { ...DEFAULT_INVITATIONS, ...options.invitations };
   const initial =
-    options.stateFile && existsSync(options.stateFile) ? await loadSnapshotFile(options.stateFile) : options.seed;
+    options.stateFile && existsSync(options.stateFile)
+      ? await loadSnapshotFile(options.stateFile)
+      : options.seed;
   let store = new SimStore(initial, clock, settings);
   const faults = new FaultInjector(options.faults);
   const requests = new RequestLog();
@@ -103,7 +105,9 @@ export async function buildSimulator(options: SimulatorOptions): Promise<{
           return reply
             .code(502)
             .type('text/html')
-            .send('<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>');
+            .send(
+              '<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>',
+            );
         }
         return reply.code(503).send(errorBody(req, 'Service temporarily unavailable', 'unavailable'));
       case 'respond':
@@ -138,7 +142,9 @@ export async function buildSimulator(options: SimulatorOptions): Promise<{
     let key: string | undefined;
     try {
       const presented = presentedKey(options.generation, req.headers);
-      key = presented ? keyLabel(presented.slice(presented.indexOf('_openapp_') + '_openapp_'.length)) : undefined;
+      key = presented
+        ? keyLabel(presented.slice(presented.indexOf('_openapp_') + '_openapp_'.length))
+        : undefined;
     } catch {
       key = undefined;
     }
@@ -149,7 +155,8 @@ export async function buildSimulator(options: SimulatorOptions): Promise<{
       query: q >= 0 ? req.url.slice(q + 1) : '',
       status,
       durationMs: Math.round(durationMs),
-      correlationId: typeof req.headers['x-correlation-id'] === 'string' ? req.headers['x-correlation-id'] : undefined,
+      correlationId:
+        typeof req.headers['x-correlation-id'] === 'string' ? req.headers['x-correlation-id'] : undefined,
       key,
       ...(req.method !== 'GET' && req.body !== undefined ? { body: req.body } : {}),
       ...(fault ? { fault } : {}),
@@ -163,7 +170,8 @@ export async function buildSimulator(options: SimulatorOptions): Promise<{
     }
     const status = (err as { statusCode?: number }).statusCode;
     if (status !== undefined && status >= 400 && status < 500) {
-      const code = (err as { code?: string }).code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'invalid_json' : 'bad_request';
+      const code =
+        (err as { code?: string }).code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'invalid_json' : 'bad_request';
       return reply.code(status).send(errorBody(req, (err as Error).message, code));
     }
     logger.error({ err, method: req.method, path: req.url.split('?')[0] }, 'simulator route failed');
@@ -195,7 +203,10 @@ export async function buildSimulator(options: SimulatorOptions): Promise<{
     await rename(tmp, options.stateFile);
   };
   if (options.stateFile) {
-    const timer = setInterval(() => void flush().catch((err) => logger.error({ err }, 'saving state failed')), STATE_SAVE_INTERVAL_MS);
+    const timer = setInterval(
+      () => void flush().catch((err) => logger.error({ err }, 'saving state failed')),
+      STATE_SAVE_INTERVAL_MS,
+    );
     timer.unref();
     app.addHook('onClose', async () => {
       clearInterval(timer);

@@ -8,7 +8,11 @@ import type { ApiGeneration } from '../../src/openapp/api-generation.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { OpenAppClient, type OpenAppClientOptions } from '../../src/openapp/openapp-client.js';
 import { parseSnapshot, type Snapshot } from '../../src/simulator/sim-snapshot.js';
-import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/simulator-server.js';
+import {
+  startSimulator,
+  type RunningSimulator,
+  type SimulatorOptions,
+} from '../../src/simulator/simulator-server.js';
 
 export const SEED_FILE = new URL('../../examples/openapp-seed.json', import.meta.url).pathname;
 
@@ -71,7 +75,10 @@ export async function simFetch(
   const res = await fetch(`${sim.origin}${path}`, {
     ...rest,
     ...(json !== undefined
-      ? { body: JSON.stringify(json), headers: { 'content-type': 'application/json', ...(rest.headers ?? {}) } }
+      ? {
+          body: JSON.stringify(json),
+          headers: { 'content-type': 'application/json', ...(rest.headers ?? {}) },
+        }
       : {}),
   });
   const text = await res.text();

@@ -4,7 +4,11 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { OpenAppClient } from '../../src/openapp/openapp-client.js';
-import { OpenAppContractError, OpenAppError, UnsupportedByGenerationError } from '../../src/openapp/openapp-error.js';
+import {
+  OpenAppContractError,
+  OpenAppError,
+  UnsupportedByGenerationError,
+} from '../../src/openapp/openapp-error.js';
 import type { RunningSimulator } from '../../src/simulator/simulator-server.js';
 import {
   BIRCH_TOWER,
@@ -29,7 +33,10 @@ afterEach(async () => {
 async function setup(options: Parameters<typeof testSimulator>[0] = {}, clientOptions = {}) {
   const sim = await testSimulator(options);
   const client = clientFor(sim, clientOptions);
-  cleanup.push(() => sim.close(), () => client.close());
+  cleanup.push(
+    () => sim.close(),
+    () => client.close(),
+  );
   return { sim, client };
 }
 
@@ -56,7 +63,9 @@ describe.each(['2025', '2026'] as const)('building users, API generation %s', (g
       'eve.martin@example.com',
       'frank@maple-pm.example.com',
     ]);
-    expect(before.find((u) => u.email === 'ana.gomez@example.com')?.units).toEqual(['01JHMXC0000000000000APT101']);
+    expect(before.find((u) => u.email === 'ana.gomez@example.com')?.units).toEqual([
+      '01JHMXC0000000000000APT101',
+    ]);
 
     await client.addBuildingUser(MAPLE_COURT, { userId: GINA, role: residentRole(MAPLE_COURT) });
     await client.addBuildingUser(MAPLE_COURT, { userId: GINA, role: residentRole(MAPLE_COURT) }); // upsert
@@ -95,7 +104,12 @@ describe('users and integrations', () => {
     const seed = exampleSeed();
     // 450 users whose emails contain the wanted one as a substring, and the real one last.
     for (let n = 0; n < 450; n++) {
-      seed.users.push({ id: `01JHMY${String(n).padStart(20, '0')}`, name: `Decoy ${n}`, email: `x${n}.gina.liu@example.com`, roles: {} });
+      seed.users.push({
+        id: `01JHMY${String(n).padStart(20, '0')}`,
+        name: `Decoy ${n}`,
+        email: `x${n}.gina.liu@example.com`,
+        roles: {},
+      });
     }
     const { sim, client } = await setup({ seed });
     const found = await client.findUsersByEmail('  GINA.LIU@example.com ');
@@ -110,7 +124,12 @@ describe('users and integrations', () => {
     const user = await client.getUser(GINA);
     expect(user).toMatchObject({ id: GINA, name: 'Gina Liu', email: 'gina.liu@example.com' });
     const err = await failure(client.getUser('01JHMXBP8GG8XRX884PM5QWZZZ'));
-    expect(err).toMatchObject({ status: 404, code: 'user_not_found', retryable: false, operation: 'getUser' });
+    expect(err).toMatchObject({
+      status: 404,
+      code: 'user_not_found',
+      retryable: false,
+      operation: 'getUser',
+    });
   });
 
   it('lists integrations across pages and filters by provider', async () => {
@@ -143,8 +162,12 @@ describe('users and integrations', () => {
     });
     const { client } = await setup({ seed });
     expect((await client.resolveIntegrationByName('PATIO MAPLE')).id).toBe(MAPLE_COURT);
-    await expect(client.resolveIntegrationByName('Birch Tower')).rejects.toThrow(/2 integrations are named "Birch Tower"/);
-    await expect(client.resolveIntegrationByName('Oak House')).rejects.toThrow(/no integration is named "Oak House"/);
+    await expect(client.resolveIntegrationByName('Birch Tower')).rejects.toThrow(
+      /2 integrations are named "Birch Tower"/,
+    );
+    await expect(client.resolveIntegrationByName('Oak House')).rejects.toThrow(
+      /no integration is named "Oak House"/,
+    );
   });
 });
 
@@ -155,7 +178,12 @@ describe('org invitations', () => {
       email: 'new.tenant@example.com',
       siteAccess: { integrationId: MAPLE_COURT, role: residentRole(MAPLE_COURT) },
     });
-    expect(invitation).toMatchObject({ status: 'pending', sentCount: 1, email: 'new.tenant@example.com', channel: 'email' });
+    expect(invitation).toMatchObject({
+      status: 'pending',
+      sentCount: 1,
+      email: 'new.tenant@example.com',
+      channel: 'email',
+    });
     expect(invitation.siteAccess).toEqual({ integrationId: MAPLE_COURT, role: residentRole(MAPLE_COURT) });
     expect(redeemUrl).toMatch(/\/invite\/[0-9a-f]{32}$/);
     expect((await client.listInvitations()).map((i) => i.id)).toEqual([invitation.id]);
@@ -210,7 +238,10 @@ describe('resilience', () => {
 
   it('never repeats an invitation after an ambiguous failure, but does after a 429', async () => {
     const { sim, client } = await setup();
-    const input = { email: 'a@example.com', siteAccess: { integrationId: MAPLE_COURT, role: residentRole(MAPLE_COURT) } };
+    const input = {
+      email: 'a@example.com',
+      siteAccess: { integrationId: MAPLE_COURT, role: residentRole(MAPLE_COURT) },
+    };
     sim.faults.enqueue([{ kind: 'error', status: 503 }]);
     const err = await failure(client.createInvitation(input));
     expect(err).toMatchObject({ status: 503, attempts: 1, retryable: true });
@@ -233,11 +264,21 @@ describe('resilience', () => {
       {
         kind: 'respond',
         status: 200,
-        body: [{ user_id: 'u1', role: residentRole(BIRCH_TOWER), listings: [], user_email: 'a@x.com', brand_new_field: { x: 1 } }],
+        body: [
+          {
+            user_id: 'u1',
+            role: residentRole(BIRCH_TOWER),
+            listings: [],
+            user_email: 'a@x.com',
+            brand_new_field: { x: 1 },
+          },
+        ],
       },
     ]);
     const users = await client.listBuildingUsers(BIRCH_TOWER);
-    expect(users).toEqual([{ userId: 'u1', role: residentRole(BIRCH_TOWER), units: [], email: 'a@x.com', name: undefined }]);
+    expect(users).toEqual([
+      { userId: 'u1', role: residentRole(BIRCH_TOWER), units: [], email: 'a@x.com', name: undefined },
+    ]);
 
     sim.faults.enqueue([{ kind: 'respond', status: 200, body: [{ user_id: 'u1', listings: [] }] }]);
     const err = await failure(client.listBuildingUsers(BIRCH_TOWER));
@@ -270,7 +311,9 @@ describe('resilience', () => {
       const start = Date.parse(r.at);
       return { start, end: start + r.durationMs };
     });
-    const maxOverlap = Math.max(...spans.map((s) => spans.filter((o) => o.start <= s.start && o.end > s.start).length));
+    const maxOverlap = Math.max(
+      ...spans.map((s) => spans.filter((o) => o.start <= s.start && o.end > s.start).length),
+    );
     expect(spans).toHaveLength(6);
     expect(maxOverlap).toBeLessThanOrEqual(2);
   });
@@ -292,10 +335,19 @@ describe('tracing and secrets', () => {
     });
     cleanup.push(() => client.close());
     await client.listBuildingUsers(MAPLE_COURT, { correlationId: 'run-42' });
-    sim.faults.enqueue([{ kind: 'error', status: 503 }, { kind: 'error', status: 503 }]);
+    sim.faults.enqueue([
+      { kind: 'error', status: 503 },
+      { kind: 'error', status: 503 },
+    ]);
     const err = await failure(client.listBuildingUsers(MAPLE_COURT));
     logger.error({ err }, 'sync failed');
-    const wrongOrg = new OpenAppClient({ baseUrl: sim.apiRoot, apiKey: sim.key, orgId: 'other-org', generation: '2026', logger });
+    const wrongOrg = new OpenAppClient({
+      baseUrl: sim.apiRoot,
+      apiKey: sim.key,
+      orgId: 'other-org',
+      generation: '2026',
+      logger,
+    });
     cleanup.push(() => wrongOrg.close());
     logger.error({ err: await failure(wrongOrg.listIntegrations()) }, 'forbidden');
 

@@ -9,7 +9,15 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/simulator-server.js';
-import { BIRCH_TOWER, MAPLE_COURT, ORG_ID, SEED_FILE, residentRole, simFetch, testSimulator } from '../helpers/simulator.js';
+import {
+  BIRCH_TOWER,
+  MAPLE_COURT,
+  ORG_ID,
+  SEED_FILE,
+  residentRole,
+  simFetch,
+  testSimulator,
+} from '../helpers/simulator.js';
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -29,9 +37,19 @@ describe('auth and org checks', () => {
   it.each([
     ['no key', {}, 401, 'unauthorized'],
     ['unknown key', { 'x-api-key': 'http://h_openapp_nope-nope', 'x-org': ORG_ID }, 401, 'unauthorized'],
-    ['API key in Authorization (2026 refuses it)', { authorization: 'Bearer http://h_openapp_demo-secret-maple-0001', 'x-org': ORG_ID }, 401, 'unauthorized'],
+    [
+      'API key in Authorization (2026 refuses it)',
+      { authorization: 'Bearer http://h_openapp_demo-secret-maple-0001', 'x-org': ORG_ID },
+      401,
+      'unauthorized',
+    ],
     ['missing X-Org', { 'x-api-key': 'http://h_openapp_demo-secret-maple-0001' }, 403, 'org_required'],
-    ['X-Org of another org', { 'x-api-key': 'http://h_openapp_demo-secret-maple-0001', 'x-org': '01JHMXBCG0MXAGCV3XK95ZJ3NZ' }, 403, 'forbidden'],
+    [
+      'X-Org of another org',
+      { 'x-api-key': 'http://h_openapp_demo-secret-maple-0001', 'x-org': '01JHMXBCG0MXAGCV3XK95ZJ3NZ' },
+      403,
+      'forbidden',
+    ],
   ])('%s -> %i', async (_label, headers, status, code) => {
     const sim = await sim2026();
     const res = await simFetch(sim, `/api/v1/integrations/${MAPLE_COURT}/people`, { headers });
@@ -41,7 +59,9 @@ describe('auth and org checks', () => {
 
   it('answers 404 for an integration of another org or one that does not exist', async () => {
     const sim = await sim2026();
-    const res = await simFetch(sim, '/api/v1/integrations/01JHMXBCG0MXAGCV3XK95ZJ3NZ/people', { headers: auth(sim) });
+    const res = await simFetch(sim, '/api/v1/integrations/01JHMXBCG0MXAGCV3XK95ZJ3NZ/people', {
+      headers: auth(sim),
+    });
     expect(res.status).toBe(404);
     expect(res.body).toMatchObject({ error_code: 'integration_not_found' });
   });
@@ -49,15 +69,24 @@ describe('auth and org checks', () => {
   it('on 2025 takes the key as a bearer token and has no /people or invitations', async () => {
     const sim = await sim2026({ generation: '2025' });
     const bearer = { authorization: `Bearer ${sim.key}`, 'x-org': ORG_ID };
-    expect((await simFetch(sim, `/api/v1/integrations/${MAPLE_COURT}/building-users`, { headers: bearer })).status).toBe(200);
-    expect((await simFetch(sim, `/api/v1/integrations/${MAPLE_COURT}/building-users`, { headers: auth(sim) })).status).toBe(401);
-    expect((await simFetch(sim, `/api/v1/integrations/${MAPLE_COURT}/people`, { headers: bearer })).status).toBe(404);
+    expect(
+      (await simFetch(sim, `/api/v1/integrations/${MAPLE_COURT}/building-users`, { headers: bearer })).status,
+    ).toBe(200);
+    expect(
+      (await simFetch(sim, `/api/v1/integrations/${MAPLE_COURT}/building-users`, { headers: auth(sim) }))
+        .status,
+    ).toBe(401);
+    expect(
+      (await simFetch(sim, `/api/v1/integrations/${MAPLE_COURT}/people`, { headers: bearer })).status,
+    ).toBe(404);
     expect((await simFetch(sim, `/api/v1/orgs/${ORG_ID}/invitations`, { headers: bearer })).status).toBe(404);
   });
 
   it('echoes X-Correlation-Id as X-Request-Id, or mints one', async () => {
     const sim = await sim2026();
-    const echoed = await simFetch(sim, '/api/v1/integrations', { headers: { ...auth(sim), 'x-correlation-id': 'abc-123' } });
+    const echoed = await simFetch(sim, '/api/v1/integrations', {
+      headers: { ...auth(sim), 'x-correlation-id': 'abc-123' },
+    });
     expect(echoed.headers.get('x-request-id')).toBe('abc-123');
     const minted = await simFetch(sim, '/api/v1/integrations', { headers: auth(sim) });
     expect(minted.headers.get('x-request-id')).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
@@ -66,12 +95,24 @@ describe('auth and org checks', () => {
 
 describe('request bodies', () => {
   it.each([
-    ['an unknown field', { user_id: GINA, role: residentRole(MAPLE_COURT), apartment: '101' }, /Unrecognized key.*apartment/],
+    [
+      'an unknown field',
+      { user_id: GINA, role: residentRole(MAPLE_COURT), apartment: '101' },
+      /Unrecognized key.*apartment/,
+    ],
     ['a missing role', { user_id: GINA }, /role/],
-    ['a role of another integration', { user_id: GINA, role: residentRole(BIRCH_TOWER) }, /one of this integration's roles/],
+    [
+      'a role of another integration',
+      { user_id: GINA, role: residentRole(BIRCH_TOWER) },
+      /one of this integration's roles/,
+    ],
   ])('rejects %s with 400 and an ApiErrorResponse', async (_label, json, message) => {
     const sim = await sim2026();
-    const res = await simFetch(sim, `/api/v1/integrations/${MAPLE_COURT}/people`, { method: 'POST', headers: auth(sim), json });
+    const res = await simFetch(sim, `/api/v1/integrations/${MAPLE_COURT}/people`, {
+      method: 'POST',
+      headers: auth(sim),
+      json,
+    });
     expect(res.status).toBe(400);
     expect((res.body as { message: string }).message).toMatch(message);
   });
@@ -100,7 +141,11 @@ describe('request bodies', () => {
 
 describe('org invitations', () => {
   async function invite(sim: RunningSimulator & { key: string }, json: unknown) {
-    return simFetch(sim, `/api/v1/orgs/${ORG_ID}/invitations`, { method: 'POST', headers: { 'x-api-key': sim.key }, json });
+    return simFetch(sim, `/api/v1/orgs/${ORG_ID}/invitations`, {
+      method: 'POST',
+      headers: { 'x-api-key': sim.key },
+      json,
+    });
   }
   const siteAccess = { integration_id: MAPLE_COURT, role: residentRole(MAPLE_COURT) };
 
@@ -109,18 +154,32 @@ describe('org invitations', () => {
     const created = await invite(sim, { email: 'New.Tenant@example.com', site_access: siteAccess });
     expect(created.status).toBe(201);
     const id = (created.body as { invitation: { id: string } }).invitation.id;
-    const redeemed = await simFetch(sim, `/_sim/invitations/${id}/redeem`, { method: 'POST', json: { name: 'Nia Tenant' } });
+    const redeemed = await simFetch(sim, `/_sim/invitations/${id}/redeem`, {
+      method: 'POST',
+      json: { name: 'Nia Tenant' },
+    });
     expect(redeemed.status).toBe(200);
     const people = await simFetch(sim, `/api/v1/integrations/${MAPLE_COURT}/people`, { headers: auth(sim) });
     expect(people.body).toContainEqual(
-      expect.objectContaining({ user_email: 'New.Tenant@example.com', role: residentRole(MAPLE_COURT), user_name: 'Nia Tenant' }),
+      expect.objectContaining({
+        user_email: 'New.Tenant@example.com',
+        role: residentRole(MAPLE_COURT),
+        user_name: 'Nia Tenant',
+      }),
     );
-    const list = await simFetch(sim, `/api/v1/orgs/${ORG_ID}/invitations`, { headers: { 'x-api-key': sim.key } });
-    expect((list.body as { invitations: { status: string; accepted_user_id: string }[] }).invitations[0]).toMatchObject({
+    const list = await simFetch(sim, `/api/v1/orgs/${ORG_ID}/invitations`, {
+      headers: { 'x-api-key': sim.key },
+    });
+    expect(
+      (list.body as { invitations: { status: string; accepted_user_id: string }[] }).invitations[0],
+    ).toMatchObject({
       status: 'accepted',
       accepted_user_id: (redeemed.body as { user_id: string }).user_id,
     });
-    const cancel = await simFetch(sim, `/api/v1/orgs/${ORG_ID}/invitations/${id}`, { method: 'DELETE', headers: { 'x-api-key': sim.key } });
+    const cancel = await simFetch(sim, `/api/v1/orgs/${ORG_ID}/invitations/${id}`, {
+      method: 'DELETE',
+      headers: { 'x-api-key': sim.key },
+    });
     expect(cancel.status).toBe(422);
   });
 
@@ -135,7 +194,8 @@ describe('org invitations', () => {
   it('expires with the clock, can be resent after the cooldown with a new expiry, and not redeemed once expired', async () => {
     const sim = await sim2026({ invitations: { ttlMs: 48 * 3600_000, resendCooldownMs: 60_000 } });
     const created = await invite(sim, { phone: '+13125550123', site_access: siteAccess });
-    const inv = (created.body as { invitation: { id: string; channel: string; expires_at: string } }).invitation;
+    const inv = (created.body as { invitation: { id: string; channel: string; expires_at: string } })
+      .invitation;
     expect(inv.channel).toBe('sms');
     const resendPath = `/api/v1/orgs/${ORG_ID}/invitations/${inv.id}/resend`;
     const early = await simFetch(sim, resendPath, { method: 'POST', headers: { 'x-api-key': sim.key } });
@@ -166,7 +226,9 @@ describe('org invitations', () => {
 
   it('refuses another org in the path with 403', async () => {
     const sim = await sim2026();
-    const res = await simFetch(sim, '/api/v1/orgs/01JHMXBCG0MXAGCV3XK95ZJ3NZ/invitations', { headers: { 'x-api-key': sim.key } });
+    const res = await simFetch(sim, '/api/v1/orgs/01JHMXBCG0MXAGCV3XK95ZJ3NZ/invitations', {
+      headers: { 'x-api-key': sim.key },
+    });
     expect(res.status).toBe(403);
   });
 });
@@ -175,7 +237,8 @@ describe('fault knobs', () => {
   it('limits requests per key and answers 429 with Retry-After past the limit', async () => {
     const sim = await sim2026({ faults: { rateLimitPerSecond: 5 } });
     const statuses = [];
-    for (let n = 0; n < 8; n++) statuses.push((await simFetch(sim, '/api/v1/integrations', { headers: auth(sim) })).status);
+    for (let n = 0; n < 8; n++)
+      statuses.push((await simFetch(sim, '/api/v1/integrations', { headers: auth(sim) })).status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(5);
     expect(statuses.filter((s) => s === 429)).toHaveLength(3);
     expect(sim.requests.since().filter((r) => r.fault === 'rate_limit')).toHaveLength(3);
@@ -185,7 +248,8 @@ describe('fault knobs', () => {
     const run = async () => {
       const sim = await sim2026({ faults: { errorRate: 0.2, throttleRate: 0.1, seed: 7 } });
       const statuses: number[] = [];
-      for (let n = 0; n < 200; n++) statuses.push((await simFetch(sim, '/api/v1/integrations', { headers: auth(sim) })).status);
+      for (let n = 0; n < 200; n++)
+        statuses.push((await simFetch(sim, '/api/v1/integrations', { headers: auth(sim) })).status);
       return statuses;
     };
     const first = await run();
@@ -229,11 +293,15 @@ describe('state', () => {
     await first.close();
 
     const second = await sim2026({ stateFile });
-    const people = await simFetch(second, `/api/v1/integrations/${BIRCH_TOWER}/people`, { headers: auth(second) });
+    const people = await simFetch(second, `/api/v1/integrations/${BIRCH_TOWER}/people`, {
+      headers: auth(second),
+    });
     expect((people.body as { user_id: string }[]).map((p) => p.user_id)).toContain(GINA);
 
     await simFetch(second, '/_sim/reset', { method: 'POST' });
-    const reset = await simFetch(second, `/api/v1/integrations/${BIRCH_TOWER}/people`, { headers: auth(second) });
+    const reset = await simFetch(second, `/api/v1/integrations/${BIRCH_TOWER}/people`, {
+      headers: auth(second),
+    });
     expect((reset.body as { user_id: string }[]).map((p) => p.user_id)).not.toContain(GINA);
   });
 });
@@ -286,7 +354,9 @@ describe('pms-sync simulator (the command)', () => {
       }),
     );
     const bin = new URL('../../bin/pms-sync.js', import.meta.url).pathname;
-    const child = spawn(process.execPath, [bin, 'simulator', '--port', '0', '--seed', seed], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'simulator', '--port', '0', '--seed', seed], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise((resolve) => child.once('exit', resolve));

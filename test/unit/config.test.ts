@@ -28,7 +28,11 @@ describe('parseConfig', () => {
 
   it('takes the base URL from a 2025 key that carries the API root', () => {
     const config = parseConfig(
-      { OPENAPP_API_KEY: 'https://api.openapp.house/api/v1_openapp_abcd1234', OPENAPP_ORG_ID: ORG, OPENAPP_API_GENERATION: '2025' },
+      {
+        OPENAPP_API_KEY: 'https://api.openapp.house/api/v1_openapp_abcd1234',
+        OPENAPP_ORG_ID: ORG,
+        OPENAPP_API_GENERATION: '2025',
+      },
       { openapp: true },
     );
     expect(config.openapp).toMatchObject({ baseUrl: 'https://api.openapp.house/api/v1', generation: '2025' });
@@ -52,7 +56,13 @@ describe('parseConfig', () => {
     });
     const names = problems.map((p) => p.split(':')[0]);
     expect(names).toEqual(
-      expect.arrayContaining(['OPENAPP_API_BASE', 'OPENAPP_API_GENERATION', 'OPENAPP_TIMEOUT_MS', 'REDIS_URL', 'LOG_LEVEL']),
+      expect.arrayContaining([
+        'OPENAPP_API_BASE',
+        'OPENAPP_API_GENERATION',
+        'OPENAPP_TIMEOUT_MS',
+        'REDIS_URL',
+        'LOG_LEVEL',
+      ]),
     );
   });
 
@@ -71,7 +81,10 @@ describe('parseConfig', () => {
   });
 
   it('never echoes a secret value in its problems', () => {
-    const problems = problemsOf({ OPENAPP_API_KEY: 'ftp://x_openapp_TOPSECRET99', OPENAPP_TIMEOUT_MS: 'TOPSECRET99' });
+    const problems = problemsOf({
+      OPENAPP_API_KEY: 'ftp://x_openapp_TOPSECRET99',
+      OPENAPP_TIMEOUT_MS: 'TOPSECRET99',
+    });
     expect(problems.length).toBeGreaterThan(0);
     expect(problems.join('\n')).not.toContain('TOPSECRET99');
   });

@@ -22,9 +22,12 @@ describe('mayRetry', () => {
     [false, undefined, 'ECONNRESET', false],
     [false, undefined, 'timeout', false],
     [false, undefined, 'ECONNREFUSED', true], // the request never left
-  ] as const)('idempotent=%s status=%s network=%s -> %s', (idempotent, status, networkErrorCode, expected) => {
-    expect(mayRetry({ idempotent, status, networkErrorCode })).toBe(expected);
-  });
+  ] as const)(
+    'idempotent=%s status=%s network=%s -> %s',
+    (idempotent, status, networkErrorCode, expected) => {
+      expect(mayRetry({ idempotent, status, networkErrorCode })).toBe(expected);
+    },
+  );
 });
 
 describe('parseRetryAfter', () => {

@@ -16,7 +16,9 @@ const out = (line = '') => process.stdout.write(`${line}\n`);
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('run the OpenApp client against an in-process simulator seeded with examples/openapp-seed.json')
+    .description(
+      'run the OpenApp client against an in-process simulator seeded with examples/openapp-seed.json',
+    )
     .action(async () => {
       const seed = await loadSnapshotFile(packagePath('examples/openapp-seed.json'));
       const sim = await startSimulator({ seed, generation: '2026' });
@@ -48,9 +50,12 @@ export function registerDemoCommand(program: Command): void {
           await client.addBuildingUser(maple.id, { userId: gina.id, role: residentRole });
           out(`+ granted ${gina.name} (found by email) the resident role`);
         }
-        const eve = (await client.listBuildingUsers(maple.id)).find((u) => u.email === 'eve.martin@example.com');
+        const eve = (await client.listBuildingUsers(maple.id)).find(
+          (u) => u.email === 'eve.martin@example.com',
+        );
         if (eve) out(`- removed ${eve.name}: ${await client.removeBuildingUser(maple.id, eve.userId)}`);
-        if (eve) out(`- removed again (safe to repeat): ${await client.removeBuildingUser(maple.id, eve.userId)}`);
+        if (eve)
+          out(`- removed again (safe to repeat): ${await client.removeBuildingUser(maple.id, eve.userId)}`);
 
         const { invitation } = await client.createInvitation({
           email: 'hana.new-tenant@example.com',
@@ -62,7 +67,9 @@ export function registerDemoCommand(program: Command): void {
         out(`\n${maple.name} now: ${after.map((u) => u.name).join(', ')}`);
         const calls = sim.requests.since();
         const mutations = calls.filter((c) => c.method !== 'GET');
-        out(`OpenApp calls: ${calls.length} (${mutations.length} changes: ${mutations.map((m) => `${m.method} ${m.status}`).join(', ')})`);
+        out(
+          `OpenApp calls: ${calls.length} (${mutations.length} changes: ${mutations.map((m) => `${m.method} ${m.status}`).join(', ')})`,
+        );
       } finally {
         await client.close();
         await sim.close();

@@ -10,7 +10,9 @@ function print(json: boolean, value: unknown, table: () => string): void {
 }
 
 export function registerOpenAppCommand(program: Command): void {
-  const group = program.command('openapp').description('look at OpenApp with the configured credentials (read-only)');
+  const group = program
+    .command('openapp')
+    .description('look at OpenApp with the configured credentials (read-only)');
 
   group
     .command('integrations')
@@ -21,8 +23,11 @@ export function registerOpenAppCommand(program: Command): void {
       const client = openAppClientFrom(commandContext({ openapp: true }));
       try {
         const items = await client.listIntegrations(flags.provider ? { providerType: flags.provider } : {});
-        print(!!flags.json, items, () =>
-          items.map((i) => `${i.id}  ${i.providerType.padEnd(16)} ${i.name ?? ''}`).join('\n') || '(none)',
+        print(
+          !!flags.json,
+          items,
+          () =>
+            items.map((i) => `${i.id}  ${i.providerType.padEnd(16)} ${i.name ?? ''}`).join('\n') || '(none)',
         );
       } finally {
         await client.close();
@@ -40,9 +45,13 @@ export function registerOpenAppCommand(program: Command): void {
           ? integration
           : (await client.resolveIntegrationByName(integration)).id;
         const users = await client.listBuildingUsers(id);
-        print(!!flags.json, users, () =>
-          users.map((u) => `${u.userId}  ${u.role.split(':').pop()?.padEnd(10)} ${u.name ?? ''}`).join('\n') ||
-          '(none)',
+        print(
+          !!flags.json,
+          users,
+          () =>
+            users
+              .map((u) => `${u.userId}  ${u.role.split(':').pop()?.padEnd(10)} ${u.name ?? ''}`)
+              .join('\n') || '(none)',
         );
       } finally {
         await client.close();

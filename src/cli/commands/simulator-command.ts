@@ -27,21 +27,50 @@ interface SimulatorFlags {
 export function registerSimulatorCommand(program: Command): void {
   program
     .command('simulator')
-    .description('run a local OpenApp-compatible server for tests, demos and trying a feed without credentials')
+    .description(
+      'run a local OpenApp-compatible server for tests, demos and trying a feed without credentials',
+    )
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 picks a free one)', integerOption(0, 65535), 4010)
-    .option('--seed <file>', 'JSON seed: orgs, keys, integrations, users, building users', packagePath('examples/openapp-seed.json'))
-    .option('--state <file>', 'keep state in this file across restarts (loaded if present, saved after changes)')
-    .option('--generation <gen>', `API generation to serve (${API_GENERATIONS.join(' or ')})`, choiceOption(API_GENERATIONS), '2026')
+    .option(
+      '--seed <file>',
+      'JSON seed: orgs, keys, integrations, users, building users',
+      packagePath('examples/openapp-seed.json'),
+    )
+    .option(
+      '--state <file>',
+      'keep state in this file across restarts (loaded if present, saved after changes)',
+    )
+    .option(
+      '--generation <gen>',
+      `API generation to serve (${API_GENERATIONS.join(' or ')})`,
+      choiceOption(API_GENERATIONS),
+      '2026',
+    )
     .option('--latency-ms <ms>', 'added latency per request', integerOption(0, 60_000), 0)
     .option('--error-rate <share>', 'share of requests answered 502/503', fractionOption, 0)
     .option('--throttle-rate <share>', 'share of requests answered 429', fractionOption, 0)
     .option('--retry-after <seconds>', 'Retry-After sent with injected 429s', integerOption(0, 3600), 1)
     .option('--reset-rate <share>', 'share of connections reset before an answer', fractionOption, 0)
-    .option('--rate-limit <per-second>', 'requests per second per API key (0: unlimited)', integerOption(0), 0)
+    .option(
+      '--rate-limit <per-second>',
+      'requests per second per API key (0: unlimited)',
+      integerOption(0),
+      0,
+    )
     .option('--fault-seed <n>', 'seed for the fault dice, for repeatable runs', integerOption(0), 1)
-    .option('--invitation-ttl-hours <h>', 'how long an invitation stays valid', integerOption(1, 24 * 365), 168)
-    .option('--resend-cooldown-seconds <s>', 'minimum time between sends of one invitation', integerOption(0), 60)
+    .option(
+      '--invitation-ttl-hours <h>',
+      'how long an invitation stays valid',
+      integerOption(1, 24 * 365),
+      168,
+    )
+    .option(
+      '--resend-cooldown-seconds <s>',
+      'minimum time between sends of one invitation',
+      integerOption(0),
+      60,
+    )
     .action(async (flags: SimulatorFlags) => {
       const logger = createLogger({ level: 'info', destination: process.stderr });
       const seed = await loadSnapshotFile(flags.seed);
@@ -60,7 +89,10 @@ export function registerSimulatorCommand(program: Command): void {
           rateLimitPerSecond: flags.rateLimit,
           seed: flags.faultSeed,
         },
-        invitations: { ttlMs: flags.invitationTtlHours * 3600_000, resendCooldownMs: flags.resendCooldownSeconds * 1000 },
+        invitations: {
+          ttlMs: flags.invitationTtlHours * 3600_000,
+          resendCooldownMs: flags.resendCooldownSeconds * 1000,
+        },
         logger,
       });
       const org = seed.orgs[0]?.id ?? '';

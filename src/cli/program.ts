@@ -1,0 +1,52 @@
+/** The `pms-sync` command line: its commands and how errors become exit codes. */
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config.js';
+import { OpenAppError, UnsupportedByGenerationError } from '../openapp/openapp-error.js';
+import { IntegrationLookupError } from '../openapp/openapp-client.js';
+import { SnapshotError } from '../simulator/sim-snapshot.js';
+import { registerDemoCommand } from './commands/demo-command.js';
+import { registerOpenAppCommand } from './commands/openapp-command.js';
+import { registerSimulatorCommand } from './commands/simulator-command.js';
+import { EXIT } from './exit-codes.js';
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('pms-sync')
+    .description('Keeps OpenApp building access in step with a property-management system')
+    .showHelpAfterError()
+    .exitOverride();
+  registerSimulatorCommand(program);
+  registerOpenAppCommand(program);
+  registerDemoCommand(program);
+  return program;
+}
+
+/** Maps an error to what the operator reads and the exit code scripts branch on. */
+export function reportError(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // commander has already printed its message; help and version are not failures.
+    return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (
+    err instanceof ConfigError ||
+    err instanceof SnapshotError ||
+    err instanceof UnsupportedByGenerationError
+  ) {
+    process.stderr.write(`${err.message}\n`);
+    return EXIT.usage;
+  }
+  if (err instanceof IntegrationLookupError) {
+    process.stderr.write(`${err.message}\n`);
+    return EXIT.usage;
+  }
+  if (err instanceof OpenAppError) {
+    const hint =
+      err.status === 401 || err.status === 403
+        ? ' (check OPENAPP_API_KEY, OPENAPP_ORG_ID and OPENAPP_API_GENERATION)'
+        : '';
+    process.stderr.write(`${err.message}${hint}${err.requestId ? ` [request ${err.requestId}]` : ''}\n`);
+    return EXIT.failure;
+  }
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  return EXIT.failure;
+}

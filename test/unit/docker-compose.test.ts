@@ -1,0 +1,61 @@
+/**
+ * No Docker engine runs here, so docker-compose.yml is kept correct by reading it: every service
+ * that runs pms-sync must name a real command with real options, and the stores must be set up
+ * the way the worker relies on.
+ */
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import type { Command } from 'commander';
+import { buildProgram } from '../../src/cli/program.js';
+
+interface Service {
+  image?: string;
+  build?: unknown;
+  command?: string[];
+  profiles?: string[];
+  healthcheck?: { test: string[] };
+  ports?: string[];
+}
+const compose = parse(readFileSync(new URL('../../docker-compose.yml', import.meta.url), 'utf8')) as {
+  services: Record<string, Service>;
+};
+
+function findCommand(program: Command, args: string[]): { command: Command; rest: string[] } {
+  let command = program;
+  let rest = args;
+  for (;;) {
+    const next = command.commands.find((c) => c.name() === rest[0]);
+    if (!next) return { command, rest };
+    command = next;
+    rest = rest.slice(1);
+  }
+}
+
+describe('docker-compose.yml', () => {
+  it('has redis with AOF every second and no eviction, and postgres, both health-checked', () => {
+    const { redis, postgres } = compose.services;
+    expect(redis?.command).toEqual(
+      expect.arrayContaining(['--appendonly', 'yes', '--appendfsync', 'everysec']),
+    );
+    expect(redis?.command?.join(' ')).toContain('--maxmemory-policy noeviction');
+    expect(redis?.healthcheck?.test).toBeDefined();
+    expect(postgres?.image).toMatch(/^postgres:/);
+    expect(postgres?.healthcheck?.test).toBeDefined();
+  });
+
+  it('runs the simulator only under the demo profile', () => {
+    expect(compose.services.simulator?.profiles).toEqual(['demo']);
+    expect(compose.services.simulator?.ports).toEqual(['4010:4010']);
+  });
+
+  const ours = Object.entries(compose.services).filter(([, s]) => s.build !== undefined);
+  it.each(ours)('service %s runs an existing pms-sync command with known options', (_name, service) => {
+    const program = buildProgram();
+    const { command, rest } = findCommand(program, service.command ?? []);
+    expect(command).not.toBe(program);
+    const known = new Set(command.options.flatMap((o) => [o.long, o.short].filter(Boolean)));
+    const flags = rest.filter((a) => a.startsWith('-'));
+    expect(flags.filter((f) => !known.has(f))).toEqual([]);
+  });
+});
