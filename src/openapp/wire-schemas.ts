@@ -50,20 +50,27 @@ export const buildingUserList2026Schema = z.array(buildingUser2026Schema);
 
 // ---- users ----
 
-export const userSchema = z.object({
+const userCommon = {
   id: z.string().min(1),
   name: localizedStringSchema,
   email: z.string(),
+  roles: z.record(z.string(), z.array(z.string())),
+};
+/** 2025 `UserResponse`: no phone. */
+export const user2025Schema = z.object(userCommon);
+/** 2026 `UserResponse` adds the verified phone and whether the email is a placeholder. */
+export const user2026Schema = z.object({
+  ...userCommon,
   phone: z.string().nullish(),
   email_is_synthetic: z.boolean().optional(),
-  roles: z.record(z.string(), z.array(z.string())),
 });
-export type UserWire = z.infer<typeof userSchema>;
+export type UserWire = z.infer<typeof user2026Schema>;
 
 export function paginatedSchema<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), total: z.number().int().nonnegative() });
 }
-export const userPageSchema = paginatedSchema(userSchema);
+export const userPage2025Schema = paginatedSchema(user2025Schema);
+export const userPage2026Schema = paginatedSchema(user2026Schema);
 
 // ---- integrations ----
 
