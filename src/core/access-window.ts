@@ -36,7 +36,10 @@ export function accessAt(
   switch (record.status) {
     case 'review':
     case 'eviction':
-      return { kind: 'undetermined', reason: `status "${record.rawStatus}" needs review: access left as it is` };
+      return {
+        kind: 'undetermined',
+        reason: `status "${record.rawStatus}" needs review: access left as it is`,
+      };
     case 'inactive':
       return { kind: 'denied', reason: `status "${record.rawStatus}" never grants access` };
     default:

@@ -17,7 +17,15 @@ export type CalendarDate = z.infer<typeof calendarDateSchema>;
  * - inactive: a row that never grants access (vacant, applicant, cancelled, denied);
  * - review: a value the mapping does not know: kept and reported, never granted or removed.
  */
-export const RESIDENT_STATUSES = ['current', 'notice', 'future', 'past', 'eviction', 'inactive', 'review'] as const;
+export const RESIDENT_STATUSES = [
+  'current',
+  'notice',
+  'future',
+  'past',
+  'eviction',
+  'inactive',
+  'review',
+] as const;
 export type ResidentStatus = (typeof RESIDENT_STATUSES)[number];
 
 export const residentRecordSchema = z.object({
