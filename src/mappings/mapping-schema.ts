@@ -73,10 +73,12 @@ export const CANONICAL_FIELDS = [
 export type CanonicalField = (typeof CANONICAL_FIELDS)[number];
 
 const fieldsSchema = z
-  .strictObject(Object.fromEntries(CANONICAL_FIELDS.map((f) => [f, fieldSpecSchema.optional()])) as Record<
-    CanonicalField,
-    z.ZodOptional<typeof fieldSpecSchema>
-  >)
+  .strictObject(
+    Object.fromEntries(CANONICAL_FIELDS.map((f) => [f, fieldSpecSchema.optional()])) as Record<
+      CanonicalField,
+      z.ZodOptional<typeof fieldSpecSchema>
+    >,
+  )
   .refine((f) => f.unit !== undefined, { message: 'required', path: ['unit'] })
   .refine((f) => f.name !== undefined || f.first_name !== undefined || f.last_name !== undefined, {
     message: 'required: `name`, or `first_name` / `last_name`',
@@ -166,14 +168,13 @@ export const mappingSchema = z
         unmatched: z.enum(['reject', 'ignore']).default('reject'),
       })
       .prefault({}),
-    access: z
-      .strictObject({
-        /** IANA zone of the property: PMS dates are calendar dates there. */
-        time_zone: nonEmpty.refine((z) => IANAZone.isValidZone(z), { message: 'not an IANA time zone' }),
-        move_in_lead_days: z.number().int().min(0).max(60).default(0),
-        move_out_grace_days: z.number().int().min(0).max(60).default(0),
-        role_template: nonEmpty.default('virtual_access:integration:{integration_id}:resident'),
-      }),
+    access: z.strictObject({
+      /** IANA zone of the property: PMS dates are calendar dates there. */
+      time_zone: nonEmpty.refine((z) => IANAZone.isValidZone(z), { message: 'not an IANA time zone' }),
+      move_in_lead_days: z.number().int().min(0).max(60).default(0),
+      move_out_grace_days: z.number().int().min(0).max(60).default(0),
+      role_template: nonEmpty.default('virtual_access:integration:{integration_id}:resident'),
+    }),
     policy: z
       .strictObject({
         /**

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { issuePathText } from '../core/issue-path.js';
 
 const id = z.string().trim().min(1);
 const localized = z.union([z.string(), z.record(z.string(), z.string())]);
@@ -94,20 +95,13 @@ export class SnapshotError extends Error {
   }
 }
 
-/** `building_users[3] > user_id` from a zod issue path. */
-function pathText(parts: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of parts) out += typeof p === 'number' ? `[${p}]` : `${out ? ' > ' : ''}${String(p)}`;
-  return out || '(top level)';
-}
-
 export function parseSnapshot(raw: unknown, file: string): Snapshot {
   const label = path.basename(file);
   const parsed = snapshotSchema.safeParse(raw);
   if (!parsed.success) {
     throw new SnapshotError(
       file,
-      parsed.error.issues.map((i) => `${label} > ${pathText(i.path)}: ${i.message}`),
+      parsed.error.issues.map((i) => `${label} > ${issuePathText(i.path)}: ${i.message}`),
     );
   }
   const problems = referenceProblems(parsed.data).map((p) => `${label} > ${p}`);
