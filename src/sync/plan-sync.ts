@@ -1,0 +1,72 @@
+/**
+ * Everything around the pure planner that needs OpenApp: read each building's users, look up
+ * accounts for residents who are not in their building yet, then plan.
+ */
+import type { Plan } from '../core/plan.js';
+import { emailsToLookUp, plan, type FeedPolicy } from '../core/planner.js';
+import type { SourceSnapshot } from './source-snapshot.js';
+import type { Mapping } from '../mappings/mapping-schema.js';
+import type { OpenAppClient } from '../openapp/openapp-client.js';
+import type { BuildingUser } from '../openapp/openapp-types.js';
+
+export function feedPolicyFromMapping(mapping: Mapping): FeedPolicy {
+  return {
+    access: {
+      timeZone: mapping.access.time_zone,
+      moveInLeadDays: mapping.access.move_in_lead_days,
+      moveOutGraceDays: mapping.access.move_out_grace_days,
+    },
+    roleTemplate: mapping.access.role_template,
+    adoptExisting: mapping.policy.adopt_existing,
+    protectedUserIds: mapping.policy.protected.user_ids,
+    protectedEmails: mapping.policy.protected.emails,
+    guards: {
+      maxRemovals: mapping.policy.guards.max_removals,
+      maxRemovalPercent: mapping.policy.guards.max_removal_percent,
+      maxRejectedPercent: mapping.policy.guards.max_rejected_percent,
+    },
+  };
+}
+
+/** The buildings a mapping covers: its table, plus any integration the records name. */
+export function buildingsOf(mapping: Mapping, snapshot: SourceSnapshot): string[] {
+  const ids = new Set(mapping.buildings.table.map((r) => r.integration_id));
+  for (const r of snapshot.records) ids.add(r.integrationId);
+  return [...ids].sort();
+}
+
+export interface PlanSyncInput {
+  snapshot: SourceSnapshot;
+  buildings: readonly string[];
+  policy: FeedPolicy;
+  client: OpenAppClient;
+  now: number;
+  signal?: AbortSignal;
+  correlationId?: string;
+}
+
+export async function planSync(input: PlanSyncInput): Promise<Plan> {
+  const callOptions = {
+    ...(input.signal ? { signal: input.signal } : {}),
+    ...(input.correlationId ? { correlationId: input.correlationId } : {}),
+  };
+  const lists = await Promise.all(input.buildings.map((id) => input.client.listBuildingUsers(id, callOptions)));
+  const actual = new Map<string, BuildingUser[]>(input.buildings.map((id, i) => [id, lists[i] ?? []]));
+
+  const emails = emailsToLookUp(input.snapshot.records, actual, input.policy.access, input.now);
+  const found = await Promise.all(emails.map((e) => input.client.findUsersByEmail(e, callOptions)));
+  const directory = new Map(emails.map((e, i) => [e, (found[i] ?? []).map((u) => u.id)]));
+
+  return plan({
+    records: input.snapshot.records,
+    rejected: input.snapshot.rejected,
+    stats: input.snapshot.stats,
+    sourceComplete: input.snapshot.complete,
+    ...(input.snapshot.problem ? { sourceProblem: input.snapshot.problem } : {}),
+    buildings: input.buildings,
+    actual,
+    directory,
+    policy: input.policy,
+    now: input.now,
+  });
+}
