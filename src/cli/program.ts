@@ -7,6 +7,12 @@ import { SnapshotError } from '../simulator/sim-snapshot.js';
 import { registerDemoCommand } from './commands/demo-command.js';
 import { registerOpenAppCommand } from './commands/openapp-command.js';
 import { registerSimulatorCommand } from './commands/simulator-command.js';
+import { registerMappingsCommand } from './commands/mappings-command.js';
+import { registerSyncCommands } from './commands/sync-commands.js';
+import { UsageError } from './usage-error.js';
+import { MappingError } from '../mappings/mapping-error.js';
+import { HeaderMismatchError } from '../mappings/header-mismatch-error.js';
+import { SourceReadError } from '../sources/source-row.js';
 import { EXIT } from './exit-codes.js';
 
 export function buildProgram(): Command {
@@ -15,11 +21,25 @@ export function buildProgram(): Command {
     .description('Keeps OpenApp building access in step with a property-management system')
     .showHelpAfterError()
     .exitOverride();
+  registerSyncCommands(program);
+  registerMappingsCommand(program);
   registerSimulatorCommand(program);
   registerOpenAppCommand(program);
   registerDemoCommand(program);
   return program;
 }
+
+/** Errors that mean the call, its configuration or its input must change: retrying will not help. */
+const BAD_INPUT = [
+  ConfigError,
+  SnapshotError,
+  UnsupportedByGenerationError,
+  IntegrationLookupError,
+  MappingError,
+  HeaderMismatchError,
+  SourceReadError,
+  UsageError,
+];
 
 /** Maps an error to what the operator reads and the exit code scripts branch on. */
 export function reportError(err: unknown): number {
@@ -27,16 +47,8 @@ export function reportError(err: unknown): number {
     // commander has already printed its message; help and version are not failures.
     return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
-  if (
-    err instanceof ConfigError ||
-    err instanceof SnapshotError ||
-    err instanceof UnsupportedByGenerationError
-  ) {
-    process.stderr.write(`${err.message}\n`);
-    return EXIT.usage;
-  }
-  if (err instanceof IntegrationLookupError) {
-    process.stderr.write(`${err.message}\n`);
+  if (BAD_INPUT.some((kind) => err instanceof kind)) {
+    process.stderr.write(`${(err as Error).message}\n`);
     return EXIT.usage;
   }
   if (err instanceof OpenAppError) {

@@ -9,30 +9,43 @@ const contact = (email: string | null | undefined, phone?: string | null) =>
 export function renderPlan(plan: Plan, names: ReadonlyMap<string, string> = new Map()): string {
   const lines: string[] = [`Plan at ${plan.at}`];
   if (!plan.sourceComplete) {
-    lines.push(`! The source was not read to the end (${plan.sourceProblem ?? 'unknown problem'}): nobody will be removed.`);
+    lines.push(
+      `! The source was not read to the end (${plan.sourceProblem ?? 'unknown problem'}): nobody will be removed.`,
+    );
   }
   for (const b of plan.buildings) {
     lines.push('', `${names.get(b.integrationId) ?? b.integrationId} (${b.integrationId})`);
-    for (const a of b.add) lines.push(`  + add      ${a.name}${contact(a.email)}  unit ${a.units.join(', ')}: ${a.reason}`);
-    for (const r of b.remove) lines.push(`  - remove   ${r.name ?? r.userId}${contact(r.email)}: ${r.reason}${b.held ? ' [held]' : ''}`);
-    for (const n of b.needsInvite) lines.push(`  > invite   ${n.name}${contact(n.email, n.phone)}  unit ${n.units.join(', ')}: ${n.reason}`);
-    for (const r of b.review) lines.push(`  ? review   line ${r.line}: ${r.name}, unit ${r.unit}: ${r.reason}`);
+    for (const a of b.add)
+      lines.push(`  + add      ${a.name}${contact(a.email)}  unit ${a.units.join(', ')}: ${a.reason}`);
+    for (const r of b.remove)
+      lines.push(
+        `  - remove   ${r.name ?? r.userId}${contact(r.email)}: ${r.reason}${b.held ? ' [held]' : ''}`,
+      );
+    for (const n of b.needsInvite)
+      lines.push(
+        `  > invite   ${n.name}${contact(n.email, n.phone)}  unit ${n.units.join(', ')}: ${n.reason}`,
+      );
+    for (const r of b.review)
+      lines.push(`  ? review   line ${r.line}: ${r.name}, unit ${r.unit}: ${r.reason}`);
     for (const k of b.kept) lines.push(`  ~ kept     ${k.name ?? k.userId}${contact(k.email)}: ${k.reason}`);
-    if (b.unmanaged.length > 0) lines.push(`  · ${b.unmanaged.length} users hold the role but are not in the PMS export: left alone`);
+    if (b.unmanaged.length > 0)
+      lines.push(`  · ${b.unmanaged.length} users hold the role but are not in the PMS export: left alone`);
     lines.push(`  = ${b.unchanged} unchanged`);
-    if (b.held) lines.push(`  HELD: ${b.holdReasons.join('; ')}. Removals wait for an operator (apply --allow-held).`);
+    if (b.held)
+      lines.push(`  HELD: ${b.holdReasons.join('; ')}. Removals wait for an operator (apply --allow-held).`);
   }
   if (plan.rejected.length > 0) {
     lines.push('', `Rejected rows (${plan.rejected.length}); nobody they describe is removed:`);
     for (const r of plan.rejected.slice(0, 50)) lines.push(`  line ${r.line}: ${r.errors.join('; ')}`);
-    if (plan.rejected.length > 50) lines.push(`  … and ${plan.rejected.length - 50} more (use --json for all)`);
+    if (plan.rejected.length > 50)
+      lines.push(`  … and ${plan.rejected.length - 50} more (use --json for all)`);
   }
   const c = countOperations(plan);
   const heldCount = plan.buildings.filter((b) => b.held).length;
   lines.push(
     '',
     `Summary: ${c.add} to add, ${c.remove} to remove, ${c.needsInvite} need an invitation, ` +
-      `${plan.rejected.length} rows rejected, ${heldCount} building${heldCount === 1 ? '' : 's'} held ` +
+      `${plan.rejected.length} row${plan.rejected.length === 1 ? '' : 's'} rejected, ${heldCount} building${heldCount === 1 ? '' : 's'} held ` +
       `(${plan.stats.records} records from ${plan.stats.rows} rows, ${plan.stats.skipped} skipped).`,
   );
   return lines.join('\n');

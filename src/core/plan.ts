@@ -62,7 +62,10 @@ export interface BuildingPlan {
   unmanaged: KeptUser[];
   /** Records with an unknown status: reported, never granted or removed. */
   review: ReviewItem[];
-  /** A held plan removes nobody until an operator approves it; adds still go ahead. */
+  /**
+   * A held plan removes nobody until an operator approves it; adds still go ahead. Held when a
+   * removal guard trips, and always when the source was cut short or has no rows for the building.
+   */
   held: boolean;
   holdReasons: string[];
 }

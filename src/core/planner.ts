@@ -198,7 +198,7 @@ export function plan(input: PlannerInput): Plan {
       }
     }
 
-    const holdReasons = guardVerdict({
+    const { always, ifRemoving } = guardVerdict({
       removals: remove.length,
       managed: managed.length,
       rowsForBuilding: here.length,
@@ -206,7 +206,10 @@ export function plan(input: PlannerInput): Plan {
       rejected: input.rejected.length,
       totalRows,
       guards: policy.guards,
+      sourceComplete: input.sourceComplete,
+      sourceProblem: input.sourceProblem,
     });
+    const holdReasons = [...always, ...(remove.length > 0 ? ifRemoving : [])];
     return {
       integrationId,
       role,
@@ -217,8 +220,8 @@ export function plan(input: PlannerInput): Plan {
       kept: sortBy(kept, (k) => `${k.name ?? ''}\u0000${k.userId}`),
       unmanaged: sortBy(unmanaged, (k) => `${k.name ?? ''}\u0000${k.userId}`),
       review: sortBy(review, (r) => String(r.line).padStart(10, '0')),
-      held: holdReasons.length > 0 && remove.length > 0,
-      holdReasons: remove.length > 0 ? holdReasons : [],
+      held: holdReasons.length > 0,
+      holdReasons,
     };
   });
 
@@ -323,12 +326,23 @@ function guardVerdict(input: {
   rejected: number;
   totalRows: number;
   guards: FeedPolicy['guards'];
-}): string[] {
+  sourceComplete: boolean;
+  sourceProblem: string | undefined;
+}): { always: string[]; ifRemoving: string[] } {
   const { guards } = input;
-  const reasons: string[] = [];
-  if (input.rowsForBuilding === 0 && input.managed > 0) {
-    reasons.push(`the source has no rows for this building, which has ${input.managed} managed users`);
+  // A source that is cut short or says nothing about a building is suspect in itself: an operator
+  // looks at it even when nothing would be removed.
+  const always: string[] = [];
+  if (!input.sourceComplete) {
+    always.push(
+      `the source was not read to the end (${input.sourceProblem ?? 'read failed'}); nobody is removed`,
+    );
   }
+  if (input.rowsForBuilding === 0 && input.managed > 0) {
+    always.push(`the source has no rows for this building, which has ${input.managed} managed users`);
+  }
+  // The rest guard removals: they hold a plan only when it removes someone.
+  const reasons: string[] = [];
   if (input.removals > guards.maxRemovals) {
     reasons.push(`${input.removals} removals exceed the limit of ${guards.maxRemovals}`);
   }
@@ -344,7 +358,7 @@ function guardVerdict(input: {
       `${input.rejected} of ${input.totalRows} rows (${Math.round(input.rejectedPercent)}%) were rejected, above the limit of ${guards.maxRejectedPercent}%`,
     );
   }
-  return reasons;
+  return { always, ifRemoving: reasons };
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -48,21 +48,35 @@ interface PendingOperation {
   role: string;
 }
 
-export function operationsOf(plan: Plan, allowHeld: boolean): { run: PendingOperation[]; held: PendingOperation[] } {
+export function operationsOf(
+  plan: Plan,
+  allowHeld: boolean,
+): { run: PendingOperation[]; held: PendingOperation[] } {
   const adds: PendingOperation[] = [];
   const removals: PendingOperation[] = [];
   const held: PendingOperation[] = [];
   for (const b of plan.buildings) {
-    for (const a of b.add) adds.push({ integrationId: b.integrationId, op: 'add', userId: a.userId, name: a.name, role: b.role });
+    for (const a of b.add)
+      adds.push({ integrationId: b.integrationId, op: 'add', userId: a.userId, name: a.name, role: b.role });
     for (const r of b.remove) {
-      const op = { integrationId: b.integrationId, op: 'remove' as const, userId: r.userId, name: r.name, role: b.role };
+      const op = {
+        integrationId: b.integrationId,
+        op: 'remove' as const,
+        userId: r.userId,
+        name: r.name,
+        role: b.role,
+      };
       (b.held && !allowHeld ? held : removals).push(op);
     }
   }
   return { run: [...adds, ...removals], held };
 }
 
-export async function applyPlan(plan: Plan, client: OpenAppClient, options: ApplyOptions = {}): Promise<ApplyReport> {
+export async function applyPlan(
+  plan: Plan,
+  client: OpenAppClient,
+  options: ApplyOptions = {},
+): Promise<ApplyReport> {
   const { run, held } = operationsOf(plan, options.allowHeld ?? false);
   const results: OperationResult[] = held.map((h) => ({ ...strip(h), outcome: 'held' }));
   const limit = pLimit(Math.max(1, options.concurrency ?? 8));
@@ -116,7 +130,12 @@ async function applyOne(
     return { ...strip(op), outcome: outcome === 'removed' ? 'applied' : 'already_absent' };
   } catch (err) {
     if (!(err instanceof OpenAppError)) throw err;
-    return { ...strip(op), outcome: 'failed', error: err.message, ...(err.status ? { status: err.status } : {}) };
+    return {
+      ...strip(op),
+      outcome: 'failed',
+      error: err.message,
+      ...(err.status ? { status: err.status } : {}),
+    };
   }
 }
 

@@ -50,7 +50,9 @@ export async function planSync(input: PlanSyncInput): Promise<Plan> {
     ...(input.signal ? { signal: input.signal } : {}),
     ...(input.correlationId ? { correlationId: input.correlationId } : {}),
   };
-  const lists = await Promise.all(input.buildings.map((id) => input.client.listBuildingUsers(id, callOptions)));
+  const lists = await Promise.all(
+    input.buildings.map((id) => input.client.listBuildingUsers(id, callOptions)),
+  );
   const actual = new Map<string, BuildingUser[]>(input.buildings.map((id, i) => [id, lists[i] ?? []]));
 
   const emails = emailsToLookUp(input.snapshot.records, actual, input.policy.access, input.now);

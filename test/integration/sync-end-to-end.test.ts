@@ -72,11 +72,17 @@ async function files(rows: string[]) {
 async function setup() {
   const sim = await testSimulator();
   const client = clientFor(sim);
-  cleanup.push(() => sim.close(), () => client.close());
+  cleanup.push(
+    () => sim.close(),
+    () => client.close(),
+  );
   return { sim, client };
 }
 
-function residentsOf(state: ReturnType<ReturnType<Awaited<ReturnType<typeof testSimulator>>['store']>['toSnapshot']>, integrationId: string) {
+function residentsOf(
+  state: ReturnType<ReturnType<Awaited<ReturnType<typeof testSimulator>>['store']>['toSnapshot']>,
+  integrationId: string,
+) {
   return state.building_users
     .filter((b) => b.integration_id === integrationId && b.role === residentRole(integrationId))
     .map((b) => state.users.find((u) => u.id === b.user_id)?.email)
@@ -92,7 +98,9 @@ describe('plan and apply against the simulator', () => {
     const maple = first.plan.buildings.find((b) => b.integrationId === MAPLE_COURT);
     const birch = first.plan.buildings.find((b) => b.integrationId === BIRCH_TOWER);
     expect(maple?.add.map((a) => a.email)).toEqual(['gina.liu@example.com']);
-    expect(maple?.remove.map((r) => [r.email, r.reason])).toEqual([['eve.martin@example.com', 'moved out 2026-10-31']]);
+    expect(maple?.remove.map((r) => [r.email, r.reason])).toEqual([
+      ['eve.martin@example.com', 'moved out 2026-10-31'],
+    ]);
     expect(birch?.add.map((a) => a.email)).toEqual(['chloe.park@example.com']);
     expect(birch?.needsInvite.map((n) => n.email)).toEqual(['hana.new@example.com']);
     expect(first.names.get(MAPLE_COURT)).toBe('Maple Court');
@@ -121,7 +129,10 @@ describe('plan and apply against the simulator', () => {
 
   it('removes nobody when the export is cut off mid-file, but still adds', async () => {
     const { sim, client } = await setup();
-    const { mappingFile, csvFile } = await files([...ROWS.slice(0, 3), 'p9,maple,104,"Unclosed,Quote,x@example.com,Current,,']);
+    const { mappingFile, csvFile } = await files([
+      ...ROWS.slice(0, 3),
+      'p9,maple,104,"Unclosed,Quote,x@example.com,Current,,',
+    ]);
     const { plan } = await planFromFiles({ mappingFile, csvFile, client, now: NOW, logger: silentLogger() });
     expect(plan.sourceComplete).toBe(false);
     expect(countOperations(plan).remove).toBe(0);

@@ -292,6 +292,10 @@ describe('planner: what the feed may touch', () => {
     });
     expect(ops(p)).toMatchObject({ add: ['u1'], remove: [] });
     expect(p.sourceComplete).toBe(false);
+    expect(building(p).held).toBe(true);
+    expect(building(p).holdReasons[0]).toMatch(
+      /not read to the end \(line 812: a quoted cell is never closed\)/,
+    );
   });
 });
 
@@ -361,9 +365,15 @@ describe('planner: safety guards', () => {
     expect(building(p).holdReasons).toEqual(['3 of 13 rows (23%) were rejected, above the limit of 10%']);
   });
 
-  it('a building with nothing to remove is never held', () => {
-    const p = run({ records: [], actual: new Map([[B1, managedUsers(3)]]) }); // adopt_existing off: nothing removable
-    expect(building(p)).toMatchObject({ held: false });
+  it('an empty source is held even when nothing would be removed (adopt_existing off)', () => {
+    const p = run({ records: [], actual: new Map([[B1, managedUsers(3)]]) });
+    expect(building(p)).toMatchObject({ held: true, remove: [] });
+  });
+
+  it('removal guards do not hold a building with nothing to remove', () => {
+    const rejected: RejectedRow[] = Array.from({ length: 5 }, (_, i) => ({ line: 100 + i, errors: ['bad'] }));
+    const p = run({ records: [rec({ name: 'Ana' })], rejected, actual: new Map([[B1, managedUsers(1)]]) });
+    expect(building(p)).toMatchObject({ held: false, holdReasons: [] });
   });
 });
 

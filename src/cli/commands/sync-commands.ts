@@ -23,7 +23,9 @@ interface SyncFlags {
 function instantOption(value: string): number {
   const ms = Date.parse(value);
   if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(ms)) {
-    throw new InvalidArgumentError(`expected an ISO instant such as 2026-11-22T08:00:00-06:00, got "${value}"`);
+    throw new InvalidArgumentError(
+      `expected an ISO instant such as 2026-11-22T08:00:00-06:00, got "${value}"`,
+    );
   }
   return ms;
 }
@@ -50,7 +52,9 @@ export function registerSyncCommands(program: Command): void {
           now: flags.at ?? Date.now(),
           logger: ctx.logger,
         });
-        process.stdout.write(`${flags.json ? JSON.stringify(planToJson(plan, names), null, 2) : renderPlan(plan, names)}\n`);
+        process.stdout.write(
+          `${flags.json ? JSON.stringify(planToJson(plan, names), null, 2) : renderPlan(plan, names)}\n`,
+        );
         process.exitCode = planIsHeld(plan) ? EXIT.held : EXIT.ok;
       } finally {
         await client.close();
@@ -75,27 +79,37 @@ export function registerSyncCommands(program: Command): void {
         if (!flags.json) process.stdout.write(`${renderPlan(plan, names)}\n\n`);
         const { run } = operationsOf(plan, flags.allowHeld ?? false);
         if (run.length > 0 && !flags.yes) {
-          if (!process.stdin.isTTY) throw new UsageError('refusing to change OpenApp without confirmation: pass --yes');
+          if (!process.stdin.isTTY)
+            throw new UsageError('refusing to change OpenApp without confirmation: pass --yes');
           const c = countOperations(plan);
           const rl = createInterface({ input: process.stdin, output: process.stderr });
-          const answer = await rl.question(`Apply ${run.length} changes (${c.add} adds, ${run.length - c.add} removals)? [y/N] `);
+          const answer = await rl.question(
+            `Apply ${run.length} changes (${c.add} adds, ${run.length - c.add} removals)? [y/N] `,
+          );
           rl.close();
           if (!/^y(es)?$/i.test(answer.trim())) {
             process.stderr.write('Nothing changed.\n');
             return;
           }
         }
-        const bar = process.stderr.isTTY && !flags.json && run.length > 0
-          ? new cliProgress.SingleBar({ format: 'Applying [{bar}] {value}/{total} {op}', stream: process.stderr }, cliProgress.Presets.shades_classic)
-          : undefined;
+        const bar =
+          process.stderr.isTTY && !flags.json && run.length > 0
+            ? new cliProgress.SingleBar(
+                { format: 'Applying [{bar}] {value}/{total} {op}', stream: process.stderr },
+                cliProgress.Presets.shades_classic,
+              )
+            : undefined;
         bar?.start(run.length, 0, { op: '' });
         const report = await applyPlan(plan, client, {
           ...(flags.allowHeld ? { allowHeld: true } : {}),
-          onProgress: (done, _total, last) => bar?.update(done, { op: `${last.op} ${last.name ?? last.userId}` }),
+          onProgress: (done, _total, last) =>
+            bar?.update(done, { op: `${last.op} ${last.name ?? last.userId}` }),
         });
         bar?.stop();
         process.stdout.write(
-          flags.json ? `${JSON.stringify({ plan: planToJson(plan, names), apply: report }, null, 2)}\n` : `${renderApplyReport(report)}\n`,
+          flags.json
+            ? `${JSON.stringify({ plan: planToJson(plan, names), apply: report }, null, 2)}\n`
+            : `${renderApplyReport(report)}\n`,
         );
         process.exitCode =
           report.status === 'failed' || report.status === 'partial'
