@@ -2,7 +2,9 @@
  * The plan as JSON for scripts and the ops API: snake_case, stable field names, everything a
  * reviewer needs to see who gains access, who loses it and why.
  */
-import type { Plan } from '../core/plan.js';
+import type { KeptUser, Plan } from '../core/plan.js';
+
+const userJson = (u: KeptUser) => ({ user_id: u.userId, name: u.name, email: u.email, reason: u.reason });
 
 export function planToJson(plan: Plan, names: ReadonlyMap<string, string> = new Map()) {
   return {
@@ -22,7 +24,7 @@ export function planToJson(plan: Plan, names: ReadonlyMap<string, string> = new 
         keys: a.keys,
         reason: a.reason,
       })),
-      remove: b.remove.map((r) => ({ user_id: r.userId, name: r.name, email: r.email, reason: r.reason })),
+      remove: b.remove.map(userJson),
       needs_invite: b.needsInvite.map((n) => ({
         email: n.email,
         phone: n.phone,

@@ -7,7 +7,8 @@ import { applyPlan, operationsOf } from '../../sync/apply-plan.js';
 import { planToJson } from '../../sync/plan-json.js';
 import { commandContext, openAppClientFrom } from '../command-context.js';
 import { EXIT } from '../exit-codes.js';
-import { planFromFiles } from '../plan-from-files.js';
+import { planFromFiles, type PlannedFromFiles } from '../plan-from-files.js';
+import type { OpenAppClient } from '../../openapp/openapp-client.js';
 import { renderApplyReport, renderPlan } from '../render-plan.js';
 import { UsageError } from '../usage-error.js';
 
@@ -41,41 +42,21 @@ function withSourceOptions(command: Command): Command {
 export function registerSyncCommands(program: Command): void {
   withSourceOptions(program.command('plan'))
     .description('show what a sync would change in OpenApp, changing nothing')
-    .action(async (flags: SyncFlags) => {
-      const ctx = commandContext({ openapp: true });
-      const client = openAppClientFrom(ctx);
-      try {
-        const { plan, names } = await planFromFiles({
-          mappingFile: flags.mapping,
-          csvFile: flags.csv,
-          client,
-          now: flags.at ?? Date.now(),
-          logger: ctx.logger,
-        });
+    .action((flags: SyncFlags) =>
+      withPlan(flags, async ({ plan, names }) => {
         process.stdout.write(
           `${flags.json ? JSON.stringify(planToJson(plan, names), null, 2) : renderPlan(plan, names)}\n`,
         );
         process.exitCode = planIsHeld(plan) ? EXIT.held : EXIT.ok;
-      } finally {
-        await client.close();
-      }
-    });
+      }),
+    );
 
   withSourceOptions(program.command('apply'))
     .description('plan, then make the changes in OpenApp')
     .option('--yes', 'do not ask for confirmation (unattended runs)')
     .option('--allow-held', 'also apply the removals of buildings held by a safety guard')
-    .action(async (flags: SyncFlags) => {
-      const ctx = commandContext({ openapp: true });
-      const client = openAppClientFrom(ctx);
-      try {
-        const { plan, names } = await planFromFiles({
-          mappingFile: flags.mapping,
-          csvFile: flags.csv,
-          client,
-          now: flags.at ?? Date.now(),
-          logger: ctx.logger,
-        });
+    .action((flags: SyncFlags) =>
+      withPlan(flags, async ({ plan, names, client }) => {
         if (!flags.json) process.stdout.write(`${renderPlan(plan, names)}\n\n`);
         const { run } = operationsOf(plan, flags.allowHeld ?? false);
         if (run.length > 0 && !flags.yes) {
@@ -117,8 +98,27 @@ export function registerSyncCommands(program: Command): void {
             : report.counts.held > 0
               ? EXIT.held
               : EXIT.ok;
-      } finally {
-        await client.close();
-      }
+      }),
+    );
+}
+
+/** Builds the plan the flags describe, hands it on, and closes the client whatever happens. */
+async function withPlan(
+  flags: SyncFlags,
+  use: (planned: PlannedFromFiles & { client: OpenAppClient }) => Promise<void>,
+): Promise<void> {
+  const ctx = commandContext({ openapp: true });
+  const client = openAppClientFrom(ctx);
+  try {
+    const planned = await planFromFiles({
+      mappingFile: flags.mapping,
+      csvFile: flags.csv,
+      client,
+      now: flags.at ?? Date.now(),
+      logger: ctx.logger,
     });
+    await use({ ...planned, client });
+  } finally {
+    await client.close();
+  }
 }
