@@ -4,43 +4,23 @@
  * date formats that read a full date, a status value with one meaning). Every problem is reported at
  * once, with the file and the path: `yardi.yaml > fields > unit: required`.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import { LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
+import { describeIssues, documentErrorMap, readDocumentFile } from '../core/document-file.js';
 import { issuePathText } from '../core/issue-path.js';
 import { MappingError } from './mapping-error.js';
 import { fieldOptions, type FieldOptions } from './mapping-columns.js';
 import { CANONICAL_FIELDS, mappingSchema, type CanonicalField, type Mapping } from './mapping-schema.js';
 
 export async function loadMappingFile(file: string): Promise<Mapping> {
-  const label = path.basename(file);
-  const ext = path.extname(file).toLowerCase();
-  if (ext !== '.yaml' && ext !== '.yml' && ext !== '.json') {
-    throw new MappingError(file, [`${label}: expected a .yaml, .yml or .json file`]);
-  }
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    throw new MappingError(file, [`${label}: cannot read the file: ${code}`], { cause: err });
-  }
-  const raw = ext === '.json' ? readJson(text, file) : readYaml(text, file);
+  const raw = await readDocumentFile(file, (problems, cause) => new MappingError(file, problems, { cause }));
   return parseMapping(raw, file);
 }
 
-/** Validates an already-parsed mapping; `fileLabel` names it in problems (its basename is used). */
 export function parseMapping(raw: unknown, fileLabel: string): Mapping {
   const label = path.basename(fileLabel);
-  const parsed = mappingSchema.safeParse(raw, { error: customMessage });
-  if (!parsed.success) {
-    throw new MappingError(
-      fileLabel,
-      parsed.error.issues.map((i) => `${label} > ${issuePathText(i.path)}: ${issueMessage(i)}`),
-    );
-  }
+  const parsed = mappingSchema.safeParse(raw, { error: documentErrorMap });
+  if (!parsed.success) throw new MappingError(fileLabel, describeIssues(parsed.error.issues, label));
   const problems = mappingProblems(parsed.data);
   if (problems.length > 0) {
     throw new MappingError(
@@ -49,62 +29,6 @@ export function parseMapping(raw: unknown, fileLabel: string): Mapping {
     );
   }
   return parsed.data;
-}
-
-function readJson(text: string, file: string): unknown {
-  try {
-    return JSON.parse(stripBom(text)) as unknown;
-  } catch (err) {
-    throw new MappingError(file, [`${path.basename(file)}: not valid JSON: ${(err as Error).message}`], {
-      cause: err,
-    });
-  }
-}
-
-function readYaml(text: string, file: string): unknown {
-  const label = path.basename(file);
-  const lines = new LineCounter();
-  const doc = parseDocument(stripBom(text), { prettyErrors: false, lineCounter: lines });
-  if (doc.errors.length > 0) {
-    throw new MappingError(
-      file,
-      doc.errors.map((e) => {
-        const at = lines.linePos(e.pos[0]);
-        return `${label}: line ${at.line}, column ${at.col}: ${e.message}`;
-      }),
-    );
-  }
-  try {
-    return doc.toJS() as unknown;
-  } catch (err) {
-    // e.g. an alias whose anchor is missing: the document parsed but has no value.
-    throw new MappingError(file, [`${label}: ${(err as Error).message}`], { cause: err });
-  }
-}
-
-function stripBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-
-/** Messages of the schema's own issues, worded for people editing a file. */
-const customMessage: z.core.$ZodErrorMap = (issue) => {
-  if (issue.code === 'invalid_type' && issue.input === undefined) return 'required';
-  return undefined;
-};
-
-/** A union none of whose forms fits: say which forms were expected instead of "Invalid input". */
-function issueMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue.message;
-  const forms = issue.errors;
-  const typeOnly = forms.every(
-    (f) => f.length === 1 && f[0]?.code === 'invalid_type' && f[0].path.length === 0,
-  );
-  if (typeOnly) {
-    const expected = forms.map((f) => (f[0]?.code === 'invalid_type' ? f[0].expected : 'value'));
-    return `expected ${expected.join(' or ')}`;
-  }
-  const described = forms.map((f) => f.map((i) => `${issuePathText(i.path)}: ${i.message}`).join(', '));
-  return `fits none of its forms: ${described.join('; or ')}`;
 }
 
 interface Problem {
