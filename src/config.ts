@@ -27,6 +27,15 @@ const envSchema = z.object({
     emptyAsUndefined,
     z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
   ),
+  /** Namespace of every queue and key in Redis: installations (and tests) sharing a Redis stay apart. */
+  PMS_SYNC_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, ":", "_" and "-" only')
+    .default('pms-sync'),
+  FEEDS_FILE: optionalText,
+  WORKER_CONCURRENCY: positiveInt(4),
+  WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
 });
@@ -41,8 +50,18 @@ export interface OpenAppConfig {
   concurrency: number;
 }
 
+export interface WorkerConfig {
+  concurrency: number;
+  lockMs: number;
+  shutdownTimeoutMs: number;
+}
+
 export interface Config {
   openapp: OpenAppConfig | undefined;
+  prefix: string;
+  /** Path of the feeds file; required by the worker and the commands that enqueue runs. */
+  feedsFile: string | undefined;
+  worker: WorkerConfig;
   /** Why `openapp` is undefined, when it is: for commands that need it. */
   openappMissing: string[];
   redisUrl: string;
@@ -62,6 +81,8 @@ export class ConfigError extends Error {
 export interface ConfigNeeds {
   /** The command talks to OpenApp: key, org and base URL must be present. */
   openapp?: boolean;
+  /** The command reads the feeds file. */
+  feeds?: boolean;
 }
 
 export function parseConfig(env: NodeJS.ProcessEnv = process.env, needs: ConfigNeeds = {}): Config {
@@ -101,6 +122,8 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env, needs: ConfigN
   if (e && !e.OPENAPP_API_KEY) openappMissing.push('OPENAPP_API_KEY: required; the API key OpenApp issued');
   if (e && !e.OPENAPP_ORG_ID) openappMissing.push('OPENAPP_ORG_ID: required; the organisation id (a ULID)');
   if (needs.openapp) problems.push(...openappMissing);
+  if (needs.feeds && e && !e.FEEDS_FILE)
+    problems.push('FEEDS_FILE: required; the path of the feeds file (see examples/feeds.yaml)');
 
   if (problems.length > 0 || !e) throw new ConfigError(problems);
 
@@ -119,10 +142,17 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env, needs: ConfigN
   return {
     openapp,
     openappMissing,
+    prefix: e.PMS_SYNC_PREFIX,
+    feedsFile: e.FEEDS_FILE,
+    worker: {
+      concurrency: e.WORKER_CONCURRENCY,
+      lockMs: e.WORKER_LOCK_MS,
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    },
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
-    secrets: secretsOf(e.OPENAPP_API_KEY),
+    secrets: [...secretsOf(e.OPENAPP_API_KEY), ...redisPassword(e.REDIS_URL)],
   };
 }
 
@@ -131,4 +161,14 @@ function secretsOf(apiKey: string | undefined): string[] {
   if (!apiKey) return [];
   const at = apiKey.indexOf('_openapp_');
   return at > 0 ? [apiKey, apiKey.slice(at + '_openapp_'.length)] : [apiKey];
+}
+
+/** A password in REDIS_URL is a secret too. */
+function redisPassword(url: string): string[] {
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    return password ? [password] : [];
+  } catch {
+    return [];
+  }
 }

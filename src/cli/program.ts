@@ -9,6 +9,10 @@ import { registerOpenAppCommand } from './commands/openapp-command.js';
 import { registerSimulatorCommand } from './commands/simulator-command.js';
 import { registerMappingsCommand } from './commands/mappings-command.js';
 import { registerSyncCommands } from './commands/sync-commands.js';
+import { registerWorkerCommand } from './commands/worker-command.js';
+import { registerRunsCommands } from './commands/runs-commands.js';
+import { FeedsFileError } from '../feeds/load-feeds.js';
+import { RunNotFoundError } from '../queue/run-store.js';
 import { UsageError } from './usage-error.js';
 import { MappingError } from '../mappings/mapping-error.js';
 import { HeaderMismatchError } from '../mappings/header-mismatch-error.js';
@@ -23,6 +27,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerSyncCommands(program);
   registerMappingsCommand(program);
+  registerWorkerCommand(program);
+  registerRunsCommands(program);
   registerSimulatorCommand(program);
   registerOpenAppCommand(program);
   registerDemoCommand(program);
@@ -39,6 +45,8 @@ const BAD_INPUT = [
   HeaderMismatchError,
   SourceReadError,
   UsageError,
+  FeedsFileError,
+  RunNotFoundError,
 ];
 
 /** Maps an error to what the operator reads and the exit code scripts branch on. */

@@ -40,6 +40,8 @@ export interface PlannerInput {
   directory: ReadonlyMap<string, readonly string[]>;
   policy: FeedPolicy;
   now: number;
+  /** Reasons from outside this source that hold every building (a source far smaller than the last good run). */
+  extraHoldReasons?: readonly string[];
 }
 
 export function roleFor(template: string, integrationId: string): string {
@@ -209,7 +211,11 @@ export function plan(input: PlannerInput): Plan {
       sourceComplete: input.sourceComplete,
       sourceProblem: input.sourceProblem,
     });
-    const holdReasons = [...always, ...(remove.length > 0 ? ifRemoving : [])];
+    const holdReasons = [
+      ...always,
+      ...(input.extraHoldReasons ?? []),
+      ...(remove.length > 0 ? ifRemoving : []),
+    ];
     return {
       integrationId,
       role,

@@ -20,6 +20,9 @@ export interface OperationResult {
   /** Why it failed, for the operator; never holds secrets (OpenAppError messages do not). */
   error?: string;
   status?: number;
+  /** For failures: whether trying again later can succeed, and how long OpenApp asked to wait. */
+  retryable?: boolean;
+  retryAfterMs?: number;
 }
 
 export type ApplyStatus = 'nothing_to_do' | 'applied' | 'partial' | 'failed';
@@ -30,7 +33,27 @@ export interface ApplyReport {
   counts: Record<OperationOutcome, number>;
 }
 
+/**
+ * Where an apply records each operation before and after its call, so that an apply cut short (a
+ * killed worker) resumes without repeating or skipping anything. See CheckpointStore.
+ */
+export interface ApplyJournal {
+  load(): Promise<Map<string, { state: 'in_flight' } | { state: 'done'; result: OperationResult }>>;
+  inFlight(op: OperationRef): Promise<void>;
+  done(result: OperationResult): Promise<void>;
+}
+
+/** What names one operation of a plan, in a journal or a log. */
+export interface OperationRef {
+  integrationId: string;
+  op: OperationKind;
+  userId: string;
+}
+
+export const journalKey = (op: OperationRef) => `${op.integrationId}:${op.op}:${op.userId}`;
+
 export interface ApplyOptions {
+  journal?: ApplyJournal;
   /** Apply the removals of held buildings too (an operator's explicit decision). */
   allowHeld?: boolean;
   /** Operations in flight at once; the client has its own limit on HTTP calls. */
@@ -85,14 +108,40 @@ export async function applyPlan(
     ...(options.correlationId ? { correlationId: options.correlationId } : {}),
   };
   let done = 0;
+  const journal = options.journal;
+  const previous = journal ? await journal.load() : new Map();
+  const alreadyDone = new Set<PendingOperation>();
+  for (const op of run) {
+    const entry = previous.get(journalKey(op));
+    // A failed operation is tried again (after a look at OpenApp, below), a finished one never.
+    if (entry?.state === 'done' && entry.result.outcome !== 'failed') {
+      results.push(entry.result);
+      alreadyDone.add(op);
+    }
+  }
+  // An operation that was in flight when the last attempt died may or may not have reached
+  // OpenApp: look before acting, so that the resumed apply does not send it twice.
+  const uncertain = run.filter((op) => {
+    const entry = previous.get(journalKey(op));
+    return entry?.state === 'in_flight' || (entry?.state === 'done' && entry.result.outcome === 'failed');
+  });
+  for (const op of await alreadySatisfied(uncertain, client, callOptions)) {
+    const result: OperationResult = { ...strip(op), outcome: 'applied' };
+    await journal?.done(result);
+    results.push(result);
+    alreadyDone.add(op);
+  }
+  done = alreadyDone.size;
 
   // Adds finish before removals start: a resident moving between units never loses access in between.
   for (const phase of ['add', 'remove'] as const) {
-    const batch = run.filter((o) => o.op === phase);
+    const batch = run.filter((o) => o.op === phase && !alreadyDone.has(o));
     const outcomes = await Promise.all(
       batch.map((op) =>
         limit(async (): Promise<OperationResult> => {
+          await journal?.inFlight(op);
           const result = await applyOne(op, client, callOptions);
+          await journal?.done(result);
           done++;
           options.onProgress?.(done, run.length, result);
           return result;
@@ -137,6 +186,23 @@ async function applyOne(
       ...(err.status ? { status: err.status } : {}),
     };
   }
+}
+
+/** The uncertain operations whose effect OpenApp already shows. */
+async function alreadySatisfied(
+  ops: PendingOperation[],
+  client: OpenAppClient,
+  callOptions: { signal?: AbortSignal; correlationId?: string },
+): Promise<PendingOperation[]> {
+  const satisfied: PendingOperation[] = [];
+  for (const integrationId of new Set(ops.map((o) => o.integrationId))) {
+    const users = await client.listBuildingUsers(integrationId, callOptions);
+    for (const op of ops.filter((o) => o.integrationId === integrationId)) {
+      const holds = users.some((u) => u.userId === op.userId && u.role === op.role);
+      if ((op.op === 'add' && holds) || (op.op === 'remove' && !holds)) satisfied.push(op);
+    }
+  }
+  return satisfied;
 }
 
 function strip(op: PendingOperation): Omit<OperationResult, 'outcome'> {

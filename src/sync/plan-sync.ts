@@ -9,7 +9,18 @@ import type { Mapping } from '../mappings/mapping-schema.js';
 import type { OpenAppClient } from '../openapp/openapp-client.js';
 import type { BuildingUser } from '../openapp/openapp-types.js';
 
-export function feedPolicyFromMapping(mapping: Mapping): FeedPolicy {
+/** A feed's overrides of the mapping's guard limits. */
+export interface GuardOverrides {
+  max_removals?: number | undefined;
+  max_removal_percent?: number | undefined;
+  max_rejected_percent?: number | undefined;
+}
+
+export function feedPolicyFromMapping(mapping: Mapping, overrides: GuardOverrides = {}): FeedPolicy {
+  const guards = { ...mapping.policy.guards };
+  for (const [k, v] of Object.entries(overrides) as [keyof GuardOverrides, number | undefined][]) {
+    if (v !== undefined && k in guards) guards[k] = v;
+  }
   return {
     access: {
       timeZone: mapping.access.time_zone,
@@ -21,9 +32,9 @@ export function feedPolicyFromMapping(mapping: Mapping): FeedPolicy {
     protectedUserIds: mapping.policy.protected.user_ids,
     protectedEmails: mapping.policy.protected.emails,
     guards: {
-      maxRemovals: mapping.policy.guards.max_removals,
-      maxRemovalPercent: mapping.policy.guards.max_removal_percent,
-      maxRejectedPercent: mapping.policy.guards.max_rejected_percent,
+      maxRemovals: guards.max_removals,
+      maxRemovalPercent: guards.max_removal_percent,
+      maxRejectedPercent: guards.max_rejected_percent,
     },
   };
 }
@@ -43,6 +54,9 @@ export interface PlanSyncInput {
   now: number;
   signal?: AbortSignal;
   correlationId?: string;
+  extraHoldReasons?: readonly string[];
+  /** Sees OpenApp's users per building exactly as planned from (e.g. to fingerprint them). */
+  onActual?: (actual: ReadonlyMap<string, readonly BuildingUser[]>) => void;
 }
 
 export async function planSync(input: PlanSyncInput): Promise<Plan> {
@@ -54,6 +68,7 @@ export async function planSync(input: PlanSyncInput): Promise<Plan> {
     input.buildings.map((id) => input.client.listBuildingUsers(id, callOptions)),
   );
   const actual = new Map<string, BuildingUser[]>(input.buildings.map((id, i) => [id, lists[i] ?? []]));
+  input.onActual?.(actual);
 
   const emails = emailsToLookUp(input.snapshot.records, actual, input.policy.access, input.now);
   const found = await Promise.all(emails.map((e) => input.client.findUsersByEmail(e, callOptions)));
@@ -70,5 +85,6 @@ export async function planSync(input: PlanSyncInput): Promise<Plan> {
     directory,
     policy: input.policy,
     now: input.now,
+    ...(input.extraHoldReasons ? { extraHoldReasons: input.extraHoldReasons } : {}),
   });
 }

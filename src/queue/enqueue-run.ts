@@ -1,0 +1,65 @@
+/**
+ * Asking for a run (manual trigger, webhook, approval). Triggers for the same feed and building
+ * coalesce: BullMQ keeps at most one job running and one waiting per scope (deduplication with
+ * keepLastIfActive), and a run reads the source when it starts, so the latest data wins.
+ */
+import type { Queue } from 'bullmq';
+import { ulid } from 'ulid';
+import type { RunTrigger } from './run-record.js';
+import type { RunStore } from './run-store.js';
+import { JOB_DEFAULTS } from './job-context.js';
+
+export interface RunRequest {
+  feed: string;
+  building: string | null;
+  trigger: RunTrigger;
+  actor: string;
+  dryRun: boolean;
+}
+
+export interface EnqueuedRun {
+  /**
+   * This request's run. When a run of the same scope starts before it, this one is marked
+   * `superseded` with that run's id: the later run read the newer source.
+   */
+  runId: string;
+}
+
+export async function enqueueRun(
+  feedsQueue: Queue,
+  runs: RunStore,
+  request: RunRequest,
+): Promise<EnqueuedRun> {
+  const runId = ulid();
+  await runs.create({ id: runId, ...request, status: 'queued', createdAt: new Date().toISOString() });
+  const scope = request.building
+    ? `feed:${request.feed}:building:${request.building}`
+    : `feed:${request.feed}`;
+  await feedsQueue.add(
+    'sync-feed',
+    { ...request, runId },
+    { ...JOB_DEFAULTS, deduplication: { id: scope, keepLastIfActive: true } },
+  );
+  return { runId };
+}
+
+/** Applies the held parts of a run, each building as one job; the job refuses if OpenApp changed. */
+export async function enqueueApproval(
+  buildingsQueue: Queue,
+  runs: RunStore,
+  run: { id: string; feed: string; buildings: Record<string, { status: string }> },
+  actor: string,
+): Promise<string[]> {
+  await runs.updateMeta(run.id, { status: 'running', error: `approved by ${actor}` });
+  const jobIds: string[] = [];
+  for (const [integrationId, b] of Object.entries(run.buildings)) {
+    if (b.status !== 'held') continue;
+    const job = await buildingsQueue.add(
+      'sync-building',
+      { runId: run.id, feed: run.feed, integrationId, mode: 'approve', dryRun: false, actor },
+      { ...JOB_DEFAULTS, attempts: 3, jobId: `approve-${run.id}-${integrationId}-${Date.now()}` },
+    );
+    if (job.id) jobIds.push(job.id);
+  }
+  return jobIds;
+}

@@ -1,0 +1,24 @@
+import { Redis } from 'ioredis';
+import type { Logger } from '../logger.js';
+
+/**
+ * A Redis connection as BullMQ workers need it: commands wait for a reconnect rather than fail
+ * (maxRetriesPerRequest: null), and reconnects back off up to 5 s, forever.
+ */
+export function connectRedis(url: string, logger: Logger, name: string): Redis {
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: null,
+    connectionName: name,
+    retryStrategy: (times) => Math.min(times * 200, 5_000),
+  });
+  let down = false;
+  redis.on('error', (err: Error) => {
+    if (!down) logger.warn({ err: { message: err.message }, name }, 'Redis connection problem; reconnecting');
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) logger.info({ name }, 'Redis connection back');
+    down = false;
+  });
+  return redis;
+}

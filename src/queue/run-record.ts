@@ -1,0 +1,70 @@
+/**
+ * A run: one execution of a feed (all its buildings, or one), with what it planned, what it did,
+ * and how it ended. Stored in Redis by RunStore; read by `pms-sync runs` and the ops API.
+ */
+import type { Plan, PlanStats } from '../core/plan.js';
+import type { OperationResult } from '../sync/apply-plan.js';
+
+export type RunTrigger = 'schedule' | 'manual' | 'webhook';
+
+export type RunStatus =
+  | 'queued'
+  | 'running'
+  | 'planned'
+  | 'held'
+  | 'applied'
+  | 'partial'
+  | 'failed'
+  | 'rejected'
+  /** A burst of triggers: a later run of the same scope took this one's place before it started. */
+  | 'superseded';
+
+export type BuildingRunStatus =
+  'queued' | 'planning' | 'planned' | 'held' | 'applying' | 'applied' | 'partial' | 'failed' | 'rejected';
+
+export interface BuildingRun {
+  integrationId: string;
+  status: BuildingRunStatus;
+  /** Only the building's own part of the plan. */
+  plan?: Plan;
+  /** Hash of OpenApp's users on the building when planned: approval refuses if it changed. */
+  fingerprint?: string;
+  results?: OperationResult[];
+  error?: string;
+  updatedAt: string;
+}
+
+export interface RunRecord {
+  id: string;
+  feed: string;
+  /** Set when the run covers one building only. */
+  building: string | null;
+  trigger: RunTrigger;
+  /** Who asked: `schedule`, a user name, `webhook:<delivery id>`. */
+  actor: string;
+  dryRun: boolean;
+  status: RunStatus;
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  sourceSha256?: string;
+  stats?: PlanStats;
+  /** Why the whole run is held (a shrinking source), beyond each building's guards. */
+  holdReasons?: string[];
+  error?: string;
+  buildings: Record<string, BuildingRun>;
+}
+
+/** The run's status from its buildings' statuses. */
+export function overallStatus(run: RunRecord): RunStatus {
+  const statuses = Object.values(run.buildings).map((b) => b.status);
+  if (statuses.length === 0) return run.error ? 'failed' : run.dryRun ? 'planned' : 'applied';
+  if (statuses.every((s) => s === 'rejected')) return 'rejected';
+  const failed = statuses.filter((s) => s === 'failed').length;
+  if (failed === statuses.length) return 'failed';
+  if (failed > 0 || statuses.includes('partial')) return 'partial';
+  if (statuses.includes('held')) return 'held';
+  if (statuses.some((s) => s === 'queued' || s === 'planning' || s === 'applying')) return 'running';
+  if (statuses.every((s) => s === 'planned')) return 'planned';
+  return 'applied';
+}

@@ -1,0 +1,41 @@
+/**
+ * Scheduled runs: one BullMQ job scheduler per feed, kept in Redis. Every worker replica upserts
+ * the same schedulers at start, so there is one job per tick however many replicas run, and a
+ * scheduler keeps only its next job: ticks missed while every worker was down leave no backlog.
+ */
+import type { Queue } from 'bullmq';
+import type { Feed } from '../feeds/load-feeds.js';
+import { JOB_DEFAULTS } from './job-context.js';
+
+const SCHEDULER_PREFIX = 'feed:';
+
+export async function syncSchedules(feedsQueue: Queue, feeds: ReadonlyMap<string, Feed>): Promise<string[]> {
+  const wanted: string[] = [];
+  for (const [name, feed] of feeds) {
+    const schedule = feed.config.schedule;
+    if (!schedule) continue;
+    const id = `${SCHEDULER_PREFIX}${name}`;
+    wanted.push(id);
+    await feedsQueue.upsertJobScheduler(
+      id,
+      { pattern: schedule.cron, tz: schedule.time_zone },
+      {
+        name: 'sync-feed',
+        data: { feed: name, trigger: 'schedule', actor: 'schedule', dryRun: false },
+        opts: {
+          attempts: JOB_DEFAULTS.attempts,
+          backoff: JOB_DEFAULTS.backoff,
+          removeOnComplete: JOB_DEFAULTS.removeOnComplete,
+          removeOnFail: JOB_DEFAULTS.removeOnFail,
+        },
+      },
+    );
+  }
+  // A feed removed from the file stops running.
+  for (const scheduler of await feedsQueue.getJobSchedulers()) {
+    if (scheduler.key.startsWith(SCHEDULER_PREFIX) && !wanted.includes(scheduler.key)) {
+      await feedsQueue.removeJobScheduler(scheduler.key);
+    }
+  }
+  return wanted;
+}

@@ -1,0 +1,182 @@
+/**
+ * The worker on the real Redis against the simulator: runs end to end, holds and approvals,
+ * coalescing, exclusion per building.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { enqueueApproval, enqueueRun } from '../../src/queue/enqueue-run.js';
+import { waitForRun } from '../../src/cli/wait-for-run.js';
+import { MAPLE_COURT, residentRole, testSimulator } from '../helpers/simulator.js';
+import {
+  deletePrefix,
+  inProcessWorker,
+  queueClient,
+  removeDir,
+  uniquePrefix,
+  writeFeed,
+} from '../helpers/worker.js';
+
+const cleanup: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  while (cleanup.length) await cleanup.pop()?.();
+});
+
+async function setup(feedOptions: Parameters<typeof writeFeed>[0] = {}) {
+  const prefix = uniquePrefix();
+  const sim = await testSimulator();
+  const files = await writeFeed(feedOptions);
+  const worker = await inProcessWorker(sim, files.feedsFile, prefix);
+  const q = queueClient(prefix);
+  cleanup.push(
+    () => sim.close(),
+    () => removeDir(files.dir),
+    () => deletePrefix(prefix),
+    () => worker.close(),
+    () => q.close(),
+  );
+  return { sim, files, q, prefix };
+}
+
+const residents = (sim: Awaited<ReturnType<typeof testSimulator>>, integrationId: string) => {
+  const state = sim.store().toSnapshot();
+  return state.building_users
+    .filter((b) => b.integration_id === integrationId && b.role === residentRole(integrationId))
+    .map((b) => state.users.find((u) => u.id === b.user_id)?.email)
+    .sort();
+};
+
+describe('worker', () => {
+  it('runs a manual trigger end to end: every building planned and applied, the run recorded', async () => {
+    const { sim, q } = await setup();
+    const { runId } = await enqueueRun(q.feedsQueue, q.runs, {
+      feed: 'demo',
+      building: null,
+      trigger: 'manual',
+      actor: 'test',
+      dryRun: false,
+    });
+    const run = await waitForRun(q.runs, runId, 20_000);
+    expect(run.status).toBe('applied');
+    expect(run).toMatchObject({
+      trigger: 'manual',
+      actor: 'test',
+      stats: { rows: 10, records: 9, rejected: 1 },
+    });
+    expect(run.sourceSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(Object.values(run.buildings).map((b) => b.status)).toEqual(['applied', 'applied']);
+    expect(residents(sim, MAPLE_COURT)).toEqual(['ana.gomez@example.com', 'gina.liu@example.com']);
+    const mutations = sim.requests.since().filter((r) => r.method !== 'GET');
+    expect(mutations.map((m) => `${m.method} ${m.status}`)).toEqual(['POST 201', 'DELETE 204']);
+  });
+
+  it('a dry run plans and changes nothing', async () => {
+    const { sim, q } = await setup();
+    const { runId } = await enqueueRun(q.feedsQueue, q.runs, {
+      feed: 'demo',
+      building: null,
+      trigger: 'manual',
+      actor: 'test',
+      dryRun: true,
+    });
+    const run = await waitForRun(q.runs, runId, 20_000);
+    expect(run.status).toBe('planned');
+    expect(run.buildings[MAPLE_COURT]?.plan?.buildings[0]?.remove).toHaveLength(1);
+    expect(sim.requests.since().every((r) => r.method === 'GET')).toBe(true);
+  });
+
+  it('holds a plan over a guard, applies it exactly on approval, and refuses approval once OpenApp changed', async () => {
+    const { sim, q } = await setup({ mappingEdit: (m) => m.replace('max_removals: 10', 'max_removals: 0') });
+    const held = await waitForRun(
+      q.runs,
+      (
+        await enqueueRun(q.feedsQueue, q.runs, {
+          feed: 'demo',
+          building: null,
+          trigger: 'manual',
+          actor: 'test',
+          dryRun: false,
+        })
+      ).runId,
+      20_000,
+    );
+    expect(held.status).toBe('held');
+    expect(held.buildings[MAPLE_COURT]?.status).toBe('held');
+    // Adds went ahead; the removal waits.
+    expect(residents(sim, MAPLE_COURT)).toEqual([
+      'ana.gomez@example.com',
+      'eve.martin@example.com',
+      'gina.liu@example.com',
+    ]);
+
+    await enqueueApproval(q.buildingsQueue, q.runs, held, 'ops');
+    const approved = await waitForRun(q.runs, held.id, 20_000);
+    expect(approved.status).toBe('applied');
+    expect(residents(sim, MAPLE_COURT)).toEqual(['ana.gomez@example.com', 'gina.liu@example.com']);
+
+    // A second held run, then OpenApp changes before anyone approves it.
+    sim
+      .store()
+      .addBuildingUser(
+        MAPLE_COURT,
+        sim.store().integrations.get(MAPLE_COURT)!.org_id,
+        '01JHMXBMA0XB6V6Z2EABR2E8RA',
+        residentRole(MAPLE_COURT),
+      );
+    const second = await waitForRun(
+      q.runs,
+      (
+        await enqueueRun(q.feedsQueue, q.runs, {
+          feed: 'demo',
+          building: null,
+          trigger: 'manual',
+          actor: 'test',
+          dryRun: false,
+        })
+      ).runId,
+      20_000,
+    );
+    expect(second.status).toBe('held');
+    sim
+      .store()
+      .addBuildingUser(
+        MAPLE_COURT,
+        sim.store().integrations.get(MAPLE_COURT)!.org_id,
+        '01JHMXBHC8PKMBCD5XT0ZW2M41',
+        residentRole(MAPLE_COURT),
+      );
+    const before = sim.requests.since().filter((r) => r.method === 'DELETE').length;
+    await enqueueApproval(q.buildingsQueue, q.runs, second, 'ops');
+    await new Promise((r) => setTimeout(r, 1500));
+    const refused = await q.runs.require(second.id);
+    expect(refused.buildings[MAPLE_COURT]?.status).toBe('held');
+    expect(refused.buildings[MAPLE_COURT]?.error).toMatch(
+      /changed since run .* was planned; trigger a fresh plan/,
+    );
+    expect(sim.requests.since().filter((r) => r.method === 'DELETE').length).toBe(before);
+  });
+
+  it('coalesces a burst of ten triggers for one building into at most two runs', async () => {
+    const { sim, q } = await setup();
+    sim.faults.update({ latencyMs: 100 });
+    const queued = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        enqueueRun(q.feedsQueue, q.runs, {
+          feed: 'demo',
+          building: MAPLE_COURT,
+          trigger: 'webhook',
+          actor: 'test',
+          dryRun: false,
+        }),
+      ),
+    );
+    for (const { runId } of queued) await waitForRun(q.runs, runId, 30_000);
+    // Give a waiting job the time to run, then count what actually ran.
+    await new Promise((r) => setTimeout(r, 1500));
+    const all = await q.runs.list(50, 'demo');
+    const ran = all.filter((r) => r.startedAt);
+    expect(ran.length).toBeGreaterThanOrEqual(1);
+    expect(ran.length).toBeLessThanOrEqual(2);
+    expect(all.every((r) => ['applied', 'superseded'].includes(r.status))).toBe(true);
+    // The building was changed once: later runs found nothing to do.
+    expect(sim.requests.since().filter((r) => r.method !== 'GET')).toHaveLength(2);
+  });
+});
