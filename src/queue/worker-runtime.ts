@@ -51,7 +51,6 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     stalledInterval: options.lockMs,
     maxStalledCount: 5,
   };
-  let buildingWorker: Worker | undefined;
   const ctx: JobContext = {
     feeds: options.feeds,
     redis,
@@ -65,7 +64,8 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     signal: abort.signal,
     rateLimit: async (ms) => {
       logger.warn({ ms }, 'OpenApp asked us to slow down: pausing building jobs');
-      await buildingWorker?.rateLimit(ms);
+      // Queue-wide: every worker replica holds off, not only this one.
+      await buildingsQueue.rateLimit(ms);
     },
   };
 
@@ -73,7 +73,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     ...workerOptions,
     concurrency: 2,
   });
-  buildingWorker = new Worker(
+  const buildingWorker = new Worker(
     names.buildings,
     (job: Job, token?: string) => processSyncBuilding(job, token, ctx),
     {
