@@ -1,0 +1,128 @@
+/**
+ * Several worker processes on the real Redis: one run per schedule tick however many replicas,
+ * and a worker killed with SIGKILL mid-apply whose successor finishes without repeating anything.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { enqueueRun } from '../../src/queue/enqueue-run.js';
+import { waitForRun } from '../../src/cli/wait-for-run.js';
+import { BIRCH_TOWER, exampleSeed, residentRole, testSimulator } from '../helpers/simulator.js';
+import {
+  childEnv,
+  deletePrefix,
+  queueClient,
+  removeDir,
+  spawnWorker,
+  stopChild,
+  uniquePrefix,
+  writeFeed,
+} from '../helpers/worker.js';
+
+const cleanup: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  while (cleanup.length) await cleanup.pop()?.();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+describe('worker processes', () => {
+  it('three workers sharing one schedule produce one run per tick', async () => {
+    const prefix = uniquePrefix();
+    const sim = await testSimulator();
+    const files = await writeFeed({ schedule: '*/2 * * * * *' });
+    const q = queueClient(prefix);
+    cleanup.push(
+      () => sim.close(),
+      () => removeDir(files.dir),
+      () => deletePrefix(prefix),
+      () => q.close(),
+    );
+    const workers = [1, 2, 3].map(() => spawnWorker(childEnv(sim, files.feedsFile, prefix)));
+    cleanup.push(...workers.map((w) => () => stopChild(w, 'SIGKILL')));
+
+    await until(
+      async () => (await q.runs.list(100)).filter((r) => r.trigger === 'schedule').length >= 3,
+      20_000,
+      'three scheduled runs',
+    );
+    await Promise.all(workers.map((w) => stopChild(w)));
+
+    const runs = (await q.runs.list(100)).filter((r) => r.trigger === 'schedule');
+    const ticks = runs.map((r) => Math.floor(Date.parse(r.createdAt) / 2000));
+    expect(new Set(ticks).size).toBe(ticks.length); // never two runs for one tick
+    // Runs settled before the workers stopped were applied; the last may have been cut off.
+    expect(runs.filter((r) => r.status === 'applied').length).toBeGreaterThanOrEqual(2);
+    expect(runs.every((r) => ['applied', 'running', 'queued'].includes(r.status))).toBe(true);
+    // The first tick changed OpenApp; the later ones found nothing to do.
+    expect(sim.requests.since().filter((r) => r.method !== 'GET')).toHaveLength(2);
+  }, 40_000);
+
+  it('a worker killed with SIGKILL mid-apply is succeeded by one that finishes without repeating a change', async () => {
+    const prefix = uniquePrefix();
+    const seed = exampleSeed();
+    const newcomers = Array.from({ length: 24 }, (_, i) => ({
+      id: `01JHMY0000000000000000N${String(i).padStart(3, '0')}`,
+      name: `Newcomer ${i}`,
+      email: `newcomer${i}@example.com`,
+      roles: {},
+    }));
+    seed.users.push(...newcomers);
+    const sim = await testSimulator({ seed, faults: { latencyMs: 150 } });
+    const header =
+      'person_id,lease_id,property,unit,first_name,last_name,email,phone,status,move_in,move_out,openapp_user_id';
+    const rows = newcomers.map(
+      (u, i) => `N${i},L${i},Birch Tower,${2000 + i},Newcomer,${i},${u.email},,Current,2026-01-01,,`,
+    );
+    const files = await writeFeed({ csv: `${[header, ...rows].join('\n')}\n` });
+    const q = queueClient(prefix);
+    cleanup.push(
+      () => sim.close(),
+      () => removeDir(files.dir),
+      () => deletePrefix(prefix),
+      () => q.close(),
+    );
+
+    const env = childEnv(sim, files.feedsFile, prefix, { OPENAPP_CONCURRENCY: '2' });
+    const first = spawnWorker(env);
+    cleanup.push(() => stopChild(first, 'SIGKILL'));
+    const { runId } = await enqueueRun(q.feedsQueue, q.runs, {
+      feed: 'demo',
+      building: null,
+      trigger: 'manual',
+      actor: 'test',
+      dryRun: false,
+    });
+    const posts = () => sim.requests.since().filter((r) => r.method === 'POST').length;
+    await until(() => posts() >= 6, 20_000, 'the apply to be under way');
+    await stopChild(first, 'SIGKILL');
+    const atKill = posts();
+    expect(atKill).toBeLessThan(newcomers.length);
+
+    const second = spawnWorker(env);
+    cleanup.push(() => stopChild(second));
+    const run = await waitForRun(q.runs, runId, 40_000);
+    expect(run.status).toBe('applied');
+
+    const state = sim.store().toSnapshot();
+    const residents = state.building_users.filter(
+      (b) => b.integration_id === BIRCH_TOWER && b.role === residentRole(BIRCH_TOWER),
+    );
+    for (const u of newcomers) expect(residents.map((r) => r.user_id)).toContain(u.id);
+    const added = sim.requests
+      .since()
+      .filter((r) => r.method === 'POST' && r.status === 201)
+      .map((r) => (r.body as { user_id: string }).user_id);
+    expect(added.sort()).toEqual(newcomers.map((u) => u.id).sort()); // each exactly once
+  }, 60_000);
+});
