@@ -59,11 +59,12 @@ export interface RunRecord {
 export function overallStatus(run: RunRecord): RunStatus {
   const statuses = Object.values(run.buildings).map((b) => b.status);
   if (statuses.length === 0) return run.error ? 'failed' : run.dryRun ? 'planned' : 'applied';
-  if (statuses.every((s) => s === 'rejected')) return 'rejected';
   const failed = statuses.filter((s) => s === 'failed').length;
   if (failed === statuses.length) return 'failed';
   if (failed > 0 || statuses.includes('partial')) return 'partial';
   if (statuses.includes('held')) return 'held';
+  // An operator turned down the held part: the run as a whole was rejected.
+  if (statuses.includes('rejected')) return 'rejected';
   if (statuses.some((s) => s === 'queued' || s === 'planning' || s === 'applying')) return 'running';
   if (statuses.every((s) => s === 'planned')) return 'planned';
   return 'applied';

@@ -49,6 +49,28 @@ describe('docker-compose.yml', () => {
     expect(compose.services.simulator?.ports).toEqual(['4010:4010']);
   });
 
+  it('runs the worker against redis once redis is healthy', () => {
+    const worker = compose.services.worker as Service & {
+      depends_on?: Record<string, { condition: string }>;
+      environment?: Record<string, string>;
+    };
+    expect(worker.command).toEqual(['worker']);
+    expect(worker.depends_on?.redis?.condition).toBe('service_healthy');
+    expect(worker.environment?.REDIS_URL).toBe('redis://redis:6379');
+    expect(worker.environment?.FEEDS_FILE).toContain('examples/feeds.yaml');
+  });
+
+  it.each(
+    Object.entries(compose.services).filter(([, s]) => s.healthcheck?.test.includes('bin/pms-sync.js')),
+  )('service %s health-checks with an existing pms-sync command', (_name, service) => {
+    const test = service.healthcheck?.test ?? [];
+    const args = test.slice(test.indexOf('bin/pms-sync.js') + 1);
+    const { command, rest } = findCommand(buildProgram(), args);
+    expect(command.name()).not.toBe('pms-sync');
+    const known = new Set(command.options.flatMap((o) => [o.long, o.short].filter(Boolean)));
+    expect(rest.filter((a) => a.startsWith('-') && !known.has(a))).toEqual([]);
+  });
+
   const ours = Object.entries(compose.services).filter(([, s]) => s.build !== undefined);
   it.each(ours)('service %s runs an existing pms-sync command with known options', (_name, service) => {
     const program = buildProgram();
