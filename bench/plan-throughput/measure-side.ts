@@ -1,0 +1,165 @@
+/**
+ * One measured side of the plan-throughput benchmark, run in its own process by
+ * bench/plan-throughput.ts (input on stdin, report on stdout):
+ * - bare: the file through csv-parse's streaming `parse()` with default options, records counted;
+ * - plan: what a nightly `plan` does: load the mapping, readCsvExport, planSync against OpenApp
+ *   (the simulator in the parent process), through to the Plan object.
+ */
+import { createReadStream } from 'node:fs';
+import { parse } from 'csv-parse';
+import type { Plan } from '../../src/core/plan.js';
+import { loadMappingFile } from '../../src/mappings/load-mapping.js';
+import { OpenAppClient } from '../../src/openapp/openapp-client.js';
+import type { CallOptions } from '../../src/openapp/http-transport.js';
+import type { BuildingUser, OpenAppUser } from '../../src/openapp/openapp-types.js';
+import { buildingsOf, feedPolicyFromMapping, planSync } from '../../src/sync/plan-sync.js';
+import { readCsvExport } from '../../src/sync/read-csv-export.js';
+import { printChildReport, readChildInput } from '../harness/child-process.js';
+import { sideInputSchema, type SideInput, type SideReport } from './side-report.js';
+
+const kib = (bytes: number) => Math.round(bytes / 1024);
+
+function memoryNow(): { rssKiB: number; heapUsedKiB: number } {
+  const m = process.memoryUsage();
+  return { rssKiB: kib(m.rss), heapUsedKiB: kib(m.heapUsed) };
+}
+
+/** A full GC (the side runs with --expose-gc). */
+function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('run with --expose-gc: the live heap after the plan is measured');
+  gc();
+}
+
+/** When the calls of one kind started (the first) and ended (the last). */
+class CallSpan {
+  first = Number.NaN;
+  last = Number.NaN;
+  count = 0;
+
+  async time<T>(call: () => Promise<T>): Promise<T> {
+    if (this.count++ === 0) this.first = performance.now();
+    try {
+      return await call();
+    } finally {
+      this.last = performance.now();
+    }
+  }
+}
+
+/** The real client, timing the two kinds of call planSync makes. */
+class TimedClient extends OpenAppClient {
+  readonly lists = new CallSpan();
+  readonly lookups = new CallSpan();
+
+  override listBuildingUsers(integrationId: string, options?: CallOptions): Promise<BuildingUser[]> {
+    return this.lists.time(() => super.listBuildingUsers(integrationId, options));
+  }
+
+  override findUsersByEmail(email: string, options?: CallOptions): Promise<OpenAppUser[]> {
+    return this.lookups.time(() => super.findUsersByEmail(email, options));
+  }
+}
+
+async function bare(input: Extract<SideInput, { side: 'bare' }>): Promise<SideReport> {
+  const startRssKiB = memoryNow().rssKiB;
+  const t0 = performance.now();
+  let records = 0;
+  for await (const _record of createReadStream(input.csv).pipe(parse())) records++;
+  const ms = performance.now() - t0;
+  return {
+    side: 'bare',
+    rows: records - 1,
+    ms,
+    startRssKiB,
+    maxRssKiB: process.resourceUsage().maxRSS,
+  };
+}
+
+function countPlan(plan: Plan): NonNullable<SideReport['counts']> {
+  let add = 0;
+  let remove = 0;
+  let invite = 0;
+  let unchanged = 0;
+  let kept = 0;
+  let unmanaged = 0;
+  let review = 0;
+  let heldBuildings = 0;
+  for (const b of plan.buildings) {
+    add += b.add.length;
+    remove += b.remove.length;
+    invite += b.needsInvite.length;
+    unchanged += b.unchanged;
+    kept += b.kept.length;
+    unmanaged += b.unmanaged.length;
+    review += b.review.length;
+    if (b.held) heldBuildings++;
+  }
+  return {
+    records: plan.stats.records,
+    rejected: plan.stats.rejected,
+    skipped: plan.stats.skipped,
+    add,
+    remove,
+    invite,
+    unchanged,
+    kept,
+    unmanaged,
+    review,
+    heldBuildings,
+  };
+}
+
+async function planSide(input: Extract<SideInput, { side: 'plan' }>): Promise<SideReport> {
+  const client = new TimedClient({
+    baseUrl: input.apiRoot,
+    apiKey: input.apiKey,
+    orgId: input.orgId,
+    generation: '2026',
+  });
+  const startRssKiB = memoryNow().rssKiB;
+  const t0 = performance.now();
+  const mapping = await loadMappingFile(input.mappingFile);
+  const snapshot = await readCsvExport(mapping, input.csv);
+  const t1 = performance.now();
+  const afterRead = memoryNow();
+  const plan = await planSync({
+    snapshot,
+    buildings: buildingsOf(mapping, snapshot),
+    policy: feedPolicyFromMapping(mapping),
+    client,
+    now: input.now,
+  });
+  const t2 = performance.now();
+  const afterPlan = memoryNow();
+  const maxRssKiB = process.resourceUsage().maxRSS;
+  await client.close();
+  // After the peak is read, so it changes nothing measured: what is still alive with both held.
+  collectGarbage();
+  const liveAfterPlan = memoryNow();
+
+  const { lists, lookups } = client;
+  const listsEnd = lists.count > 0 ? lists.last : t1;
+  const lookupsStart = lookups.count > 0 ? lookups.first : listsEnd;
+  const lookupsEnd = lookups.count > 0 ? lookups.last : listsEnd;
+  return {
+    side: 'plan',
+    rows: snapshot.stats.rows + snapshot.stats.skipped,
+    ms: t2 - t0,
+    startRssKiB,
+    maxRssKiB,
+    phases: {
+      read: t1 - t0,
+      listBuildingUsers: listsEnd - t1,
+      chooseLookups: lookupsStart - listsEnd,
+      lookups: lookupsEnd - lookupsStart,
+      plan: t2 - lookupsEnd,
+    },
+    calls: { listBuildingUsers: lists.count, findUsersByEmail: lookups.count },
+    memory: { afterRead, afterPlan, liveAfterPlan },
+    counts: countPlan(plan),
+  };
+}
+
+const input = await readChildInput(sideInputSchema);
+printChildReport(input.side === 'bare' ? await bare(input) : await planSide(input));
