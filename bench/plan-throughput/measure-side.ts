@@ -12,7 +12,7 @@ import { loadMappingFile } from '../../src/mappings/load-mapping.js';
 import { OpenAppClient } from '../../src/openapp/openapp-client.js';
 import type { CallOptions } from '../../src/openapp/http-transport.js';
 import type { BuildingUser, OpenAppUser } from '../../src/openapp/openapp-types.js';
-import { buildingsOf, feedPolicyFromMapping, planSync } from '../../src/sync/plan-sync.js';
+import { buildingsOf, feedPolicyFromMapping, listBuildings, planSync } from '../../src/sync/plan-sync.js';
 import { readCsvExport } from '../../src/sync/read-csv-export.js';
 import { printChildReport, readChildInput } from '../harness/child-process.js';
 import { sideInputSchema, type SideInput, type SideReport } from './side-report.js';
@@ -120,11 +120,17 @@ async function planSide(input: Extract<SideInput, { side: 'plan' }>): Promise<Si
   const startRssKiB = memoryNow().rssKiB;
   const t0 = performance.now();
   const mapping = await loadMappingFile(input.mappingFile);
-  const snapshot = await readCsvExport(mapping, input.csv);
+  // As `pms-sync plan` does (src/cli/plan-from-files.ts): OpenApp is listed while the export streams.
+  const tableBuildings = [...new Set(mapping.buildings.table.map((b) => b.integration_id))];
+  const [snapshot, actual] = await Promise.all([
+    readCsvExport(mapping, input.csv),
+    listBuildings(client, tableBuildings),
+  ]);
   const t1 = performance.now();
   const afterRead = memoryNow();
   const plan = await planSync({
     snapshot,
+    actual,
     buildings: buildingsOf(mapping, snapshot),
     policy: feedPolicyFromMapping(mapping),
     client,
@@ -139,7 +145,8 @@ async function planSide(input: Extract<SideInput, { side: 'plan' }>): Promise<Si
   const liveAfterPlan = memoryNow();
 
   const { lists, lookups } = client;
-  const listsEnd = lists.count > 0 ? lists.last : t1;
+  // Lists overlap the read; only what outlasted it counts as their own phase.
+  const listsEnd = lists.count > 0 ? Math.max(lists.last, t1) : t1;
   const lookupsStart = lookups.count > 0 ? lookups.first : listsEnd;
   const lookupsEnd = lookups.count > 0 ? lookups.last : listsEnd;
   return {

@@ -4,7 +4,7 @@ import { loadMappingFile } from '../mappings/load-mapping.js';
 import type { Mapping } from '../mappings/mapping-schema.js';
 import type { OpenAppClient } from '../openapp/openapp-client.js';
 import type { Logger } from '../logger.js';
-import { buildingsOf, feedPolicyFromMapping, planSync } from '../sync/plan-sync.js';
+import { buildingsOf, feedPolicyFromMapping, listBuildings, planSync } from '../sync/plan-sync.js';
 import { readCsvExport } from '../sync/read-csv-export.js';
 import type { SourceSnapshot } from '../sync/source-snapshot.js';
 
@@ -24,9 +24,15 @@ export async function planFromFiles(input: {
   logger: Logger;
 }): Promise<PlannedFromFiles> {
   const mapping = await loadMappingFile(input.mappingFile);
-  const snapshot = await readCsvExport(mapping, input.csvFile);
+  // OpenApp is read while the export streams in: the two do not depend on each other.
+  const tableBuildings = [...new Set(mapping.buildings.table.map((b) => b.integration_id))];
+  const [snapshot, actual] = await Promise.all([
+    readCsvExport(mapping, input.csvFile),
+    listBuildings(input.client, tableBuildings),
+  ]);
   const plan = await planSync({
     snapshot,
+    actual,
     buildings: buildingsOf(mapping, snapshot),
     policy: feedPolicyFromMapping(mapping),
     client: input.client,

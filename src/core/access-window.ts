@@ -18,59 +18,108 @@ export type AccessVerdict =
   /** Not decidable from the data (unknown status): the planner changes nothing for this person. */
   | { kind: 'undetermined'; reason: string };
 
-/** Epoch ms of local midnight starting `date` shifted by `days`. */
+/**
+ * Epoch ms of local midnight starting `date` shifted by `days`. Time-zone arithmetic is the costly
+ * part of planning a large export, and an export holds only a few thousand distinct dates, so the
+ * answers are remembered (a pure function of its arguments; the cache is bounded).
+ */
+const midnights = new Map<string, number>();
+const MIDNIGHT_CACHE_LIMIT = 100_000;
+
 function localMidnight(date: CalendarDate, days: number, zone: string): number {
-  return DateTime.fromISO(date, { zone }).plus({ days }).startOf('day').toMillis();
+  const key = `${date}|${days}|${zone}`;
+  const known = midnights.get(key);
+  if (known !== undefined) return known;
+  const value = DateTime.fromISO(date, { zone }).plus({ days }).startOf('day').toMillis();
+  if (midnights.size >= MIDNIGHT_CACHE_LIMIT) midnights.clear();
+  midnights.set(key, value);
+  return value;
 }
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-export function accessAt(
-  record: Pick<ResidentRecord, 'status' | 'rawStatus' | 'moveIn' | 'moveOut' | 'leaseStart'>,
-  rules: AccessRules,
-  nowMs: number,
-): AccessVerdict {
-  const zone = rules.timeZone;
-  switch (record.status) {
-    case 'review':
-    case 'eviction':
-      return {
-        kind: 'undetermined',
-        reason: `status "${record.rawStatus}" needs review: access left as it is`,
-      };
-    case 'inactive':
-      return { kind: 'denied', reason: `status "${record.rawStatus}" never grants access` };
-    default:
-      break;
-  }
+type AccessInput = Pick<ResidentRecord, 'status' | 'rawStatus' | 'moveIn' | 'moveOut' | 'leaseStart'>;
 
+/** Why a verdict is what it is; the words are put together only when someone reads them. */
+type Rule =
+  | 'review'
+  | 'inactive'
+  | 'moved_out'
+  | 'past_without_date'
+  | 'moves_in'
+  | 'future_without_date'
+  | 'moves_out'
+  | 'resident_since'
+  | 'status_only';
+
+const KIND_OF: Record<Rule, AccessVerdict['kind']> = {
+  review: 'undetermined',
+  inactive: 'denied',
+  moved_out: 'denied',
+  past_without_date: 'denied',
+  moves_in: 'denied',
+  future_without_date: 'denied',
+  moves_out: 'granted',
+  resident_since: 'granted',
+  status_only: 'granted',
+};
+
+function ruleFor(record: AccessInput, rules: AccessRules, nowMs: number): Rule {
+  const zone = rules.timeZone;
+  if (record.status === 'review' || record.status === 'eviction') return 'review';
+  if (record.status === 'inactive') return 'inactive';
   // The move-out date, not the status, ends access ("Notice" can outlive the move-out).
   if (record.moveOut) {
-    const closes = localMidnight(record.moveOut, rules.moveOutGraceDays + 1, zone);
-    if (nowMs >= closes) {
-      const grace = rules.moveOutGraceDays > 0 ? ` (+${plural(rules.moveOutGraceDays, 'grace day')})` : '';
-      return { kind: 'denied', reason: `moved out ${record.moveOut}${grace}` };
-    }
+    if (nowMs >= localMidnight(record.moveOut, rules.moveOutGraceDays + 1, zone)) return 'moved_out';
   } else if (record.status === 'past') {
-    return { kind: 'denied', reason: `status "${record.rawStatus}" (past resident)` };
+    return 'past_without_date';
   }
-
   const start = record.moveIn ?? record.leaseStart;
   if (start) {
-    const opens = localMidnight(start, -rules.moveInLeadDays, zone);
-    if (nowMs < opens) {
-      const lead = rules.moveInLeadDays > 0 ? ` (access ${plural(rules.moveInLeadDays, 'day')} before)` : '';
-      return { kind: 'denied', reason: `moves in ${start}${lead}` };
-    }
+    if (nowMs < localMidnight(start, -rules.moveInLeadDays, zone)) return 'moves_in';
   } else if (record.status === 'future') {
-    return { kind: 'denied', reason: 'future resident with no move-in date' };
+    return 'future_without_date';
   }
+  if (record.moveOut) return 'moves_out';
+  return start ? 'resident_since' : 'status_only';
+}
 
-  if (record.moveOut) {
-    const what = record.status === 'notice' ? 'on notice, moves out' : 'moves out';
-    return { kind: 'granted', reason: `${what} ${record.moveOut}` };
+function describe(rule: Rule, record: AccessInput, rules: AccessRules): string {
+  const start = record.moveIn ?? record.leaseStart;
+  switch (rule) {
+    case 'review':
+      return `status "${record.rawStatus}" needs review: access left as it is`;
+    case 'inactive':
+      return `status "${record.rawStatus}" never grants access`;
+    case 'moved_out': {
+      const grace = rules.moveOutGraceDays > 0 ? ` (+${plural(rules.moveOutGraceDays, 'grace day')})` : '';
+      return `moved out ${record.moveOut}${grace}`;
+    }
+    case 'past_without_date':
+      return `status "${record.rawStatus}" (past resident)`;
+    case 'moves_in': {
+      const lead = rules.moveInLeadDays > 0 ? ` (access ${plural(rules.moveInLeadDays, 'day')} before)` : '';
+      return `moves in ${start}${lead}`;
+    }
+    case 'future_without_date':
+      return 'future resident with no move-in date';
+    case 'moves_out':
+      return `${record.status === 'notice' ? 'on notice, moves out' : 'moves out'} ${record.moveOut}`;
+    case 'resident_since':
+      return `resident since ${start}`;
+    case 'status_only':
+      return `status "${record.rawStatus}"`;
   }
-  return { kind: 'granted', reason: start ? `resident since ${start}` : `status "${record.rawStatus}"` };
+}
+
+/** Only the verdict's kind: what planning a large export needs for every record, with no text built. */
+export function accessKind(record: AccessInput, rules: AccessRules, nowMs: number): AccessVerdict['kind'] {
+  return KIND_OF[ruleFor(record, rules, nowMs)];
+}
+
+export function accessAt(record: AccessInput, rules: AccessRules, nowMs: number): AccessVerdict {
+  const rule = ruleFor(record, rules, nowMs);
+  return { kind: KIND_OF[rule], reason: describe(rule, record, rules) } as AccessVerdict;
 }

@@ -4,7 +4,7 @@
  * rule that protects residents is tested directly with tables.
  */
 import type { BuildingUser } from '../openapp/openapp-types.js';
-import { accessAt, type AccessRules, type AccessVerdict } from './access-window.js';
+import { accessAt, accessKind, type AccessRules, type AccessVerdict } from './access-window.js';
 import type {
   BuildingPlan,
   KeptUser,
@@ -52,7 +52,9 @@ const normEmail = (e: string | null | undefined) => (e ? e.trim().toLowerCase() 
 
 interface Judged {
   record: ResidentRecord;
-  verdict: AccessVerdict;
+  kind: AccessVerdict['kind'];
+  /** Why, in words: built only for the records a plan shows (see `reasonOf`). */
+  reason?: string;
 }
 
 /**
@@ -73,7 +75,7 @@ export function emailsToLookUp(
   for (const r of records) {
     if (r.openappUserId || !r.email) continue;
     if (known.get(r.integrationId)?.has(r.email)) continue;
-    if (accessAt(r, access, now).kind === 'granted') wanted.add(r.email);
+    if (accessKind(r, access, now) === 'granted') wanted.add(r.email);
   }
   return [...wanted].sort();
 }
@@ -82,8 +84,9 @@ export function plan(input: PlannerInput): Plan {
   const { policy, now } = input;
   const judged: Judged[] = input.records.map((record) => ({
     record,
-    verdict: accessAt(record, policy.access, now),
+    kind: accessKind(record, policy.access, now),
   }));
+  const why = (j: Judged): string => (j.reason ??= accessAt(j.record, policy.access, now).reason);
 
   // Global indexes: a user the PMS lists anywhere is the feed's to manage.
   const byEmail = new Map<string, Judged[]>();
@@ -96,7 +99,9 @@ export function plan(input: PlannerInput): Plan {
   const totalRows = input.stats.records + input.stats.rejected;
   const rejectedPercent = totalRows === 0 ? 0 : (input.rejected.length * 100) / totalRows;
 
-  const buildingIds = [...new Set([...input.buildings, ...judged.map((j) => j.record.integrationId)])].sort();
+  const byBuilding = new Map<string, Judged[]>();
+  for (const j of judged) push(byBuilding, j.record.integrationId, j);
+  const buildingIds = [...new Set([...input.buildings, ...byBuilding.keys()])].sort();
   const userIdOf = resolveUserIds(judged, input.actual, input.directory);
   const byUserId = new Map<string, Judged[]>();
   for (const j of judged) {
@@ -106,7 +111,7 @@ export function plan(input: PlannerInput): Plan {
 
   const buildings = buildingIds.map((integrationId): BuildingPlan => {
     const role = roleFor(policy.roleTemplate, integrationId);
-    const here = judged.filter((j) => j.record.integrationId === integrationId);
+    const here = byBuilding.get(integrationId) ?? [];
     const actualUsers = input.actual.get(integrationId) ?? [];
     const managed = actualUsers.filter((u) => u.role === role);
     const managedIds = new Set(managed.map((u) => u.userId));
@@ -116,17 +121,17 @@ export function plan(input: PlannerInput): Plan {
     const invites = new Map<string, Judged[]>();
     const review: BuildingPlan['review'] = [];
     for (const j of here) {
-      if (j.verdict.kind === 'undetermined') {
+      if (j.kind === 'undetermined') {
         review.push({
           key: j.record.key,
           line: j.record.line,
           name: j.record.name,
           unit: j.record.unit,
-          reason: j.verdict.reason,
+          reason: why(j),
         });
         continue;
       }
-      if (j.verdict.kind !== 'granted') continue;
+      if (j.kind !== 'granted') continue;
       const userId = userIdOf.get(j);
       if (userId) push(desired, userId, j);
       else if (j.record.email || j.record.phone)
@@ -147,7 +152,7 @@ export function plan(input: PlannerInput): Plan {
         email: first.record.email ?? actualUsers.find((u) => u.userId === userId)?.email ?? null,
         keys: js.map((j) => j.record.key),
         units: unique(js.map((j) => j.record.unit)),
-        reason: unique(js.map((j) => j.verdict.reason)).join('; '),
+        reason: unique(js.map((j) => why(j))).join('; '),
       });
     }
 
@@ -159,7 +164,7 @@ export function plan(input: PlannerInput): Plan {
         name: first.record.name,
         keys: js.map((j) => j.record.key),
         units: unique(js.map((j) => j.record.unit)),
-        reason: `no OpenApp account for this ${first.record.email ? 'email' : 'phone'}; ${first.verdict.reason}`,
+        reason: `no OpenApp account for this ${first.record.email ? 'email' : 'phone'}; ${why(first)}`,
       };
     });
 
@@ -179,6 +184,7 @@ export function plan(input: PlannerInput): Plan {
         protectedEmails,
         rejectedBy,
         sourceComplete: input.sourceComplete,
+        why,
       });
       if (keepReason) {
         kept.push({ ...who, reason: keepReason });
@@ -186,7 +192,7 @@ export function plan(input: PlannerInput): Plan {
       }
       const atThisBuilding = matches.filter((j) => j.record.integrationId === integrationId);
       if (atThisBuilding.length > 0) {
-        remove.push({ ...who, reason: unique(atThisBuilding.map((j) => j.verdict.reason)).join('; ') });
+        remove.push({ ...who, reason: unique(atThisBuilding.map((j) => why(j))).join('; ') });
       } else if (matches.length > 0) {
         const elsewhere = matches[0] as Judged;
         remove.push({
@@ -296,6 +302,7 @@ function reasonToKeep(
   matches: readonly Judged[],
   integrationId: string,
   ctx: {
+    why: (j: Judged) => string;
     protectedIds: Set<string>;
     protectedEmails: Set<string>;
     rejectedBy: RejectedIndex;
@@ -310,15 +317,11 @@ function reasonToKeep(
     ctx.rejectedBy.userIds.get(user.userId) ?? (email ? ctx.rejectedBy.emails.get(email) : undefined);
   if (rejectedLine !== undefined)
     return `their row (line ${rejectedLine}) was rejected: fix it and sync again`;
-  const inReview = matches.find(
-    (j) => j.record.integrationId === integrationId && j.verdict.kind === 'undetermined',
-  );
-  if (inReview) return inReview.verdict.reason;
+  const inReview = matches.find((j) => j.record.integrationId === integrationId && j.kind === 'undetermined');
+  if (inReview) return ctx.why(inReview);
   // Their email belongs to a current resident whose record names another OpenApp account:
   // a duplicate account is an operator's call, not a reason to lock a resident out.
-  const granted = matches.find(
-    (j) => j.record.integrationId === integrationId && j.verdict.kind === 'granted',
-  );
+  const granted = matches.find((j) => j.record.integrationId === integrationId && j.kind === 'granted');
   if (granted)
     return `the PMS lists this email as a resident (line ${granted.record.line}) under another OpenApp user`;
   return undefined;

@@ -49,6 +49,7 @@ export class SimStore {
   private readonly members = new Map<string, Set<string>>();
   /** Bumped on every change, so a saver knows when to write. */
   version = 0;
+  private searchIndex: { text: string; user: User }[] | undefined;
 
   constructor(
     snapshot: Snapshot,
@@ -166,9 +167,15 @@ export class SimStore {
   /** Case-insensitive substring match on name and email, like the real ILIKE search. */
   searchUsers(q: string): User[] {
     const needle = q.trim().toLowerCase();
-    const all = [...this.users.values()];
-    if (needle === '') return all;
-    return all.filter((u) => u.email.toLowerCase().includes(needle) || u.name.toLowerCase().includes(needle));
+    if (needle === '') return [...this.users.values()];
+    // Lower-cased once, not per query: benchmarks search 170,000 users hundreds of times.
+    this.searchIndex ??= [...this.users.values()].map((user) => ({
+      text: `${user.email.toLowerCase()}\u0000${user.name.toLowerCase()}`,
+      user,
+    }));
+    const found: User[] = [];
+    for (const entry of this.searchIndex) if (entry.text.includes(needle)) found.push(entry.user);
+    return found;
   }
 
   // ---- org invitations ----
@@ -301,6 +308,7 @@ export class SimStore {
         roles: {},
       };
       this.users.set(user.id, user);
+      this.searchIndex = undefined;
     }
     const orgRoles = (user.roles[inv.org_id] ??= []);
     for (const role of inv.default_roles) if (!orgRoles.includes(role)) orgRoles.push(role);

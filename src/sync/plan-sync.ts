@@ -46,6 +46,16 @@ export function buildingsOf(mapping: Mapping, snapshot: SourceSnapshot): string[
   return [...ids].sort();
 }
 
+/** Every building's users from OpenApp, read in parallel (the client bounds the concurrency). */
+export async function listBuildings(
+  client: OpenAppClient,
+  buildings: readonly string[],
+  callOptions: { signal?: AbortSignal; correlationId?: string } = {},
+): Promise<Map<string, BuildingUser[]>> {
+  const lists = await Promise.all(buildings.map((id) => client.listBuildingUsers(id, callOptions)));
+  return new Map(buildings.map((id, i) => [id, lists[i] ?? []]));
+}
+
 export interface PlanSyncInput {
   snapshot: SourceSnapshot;
   buildings: readonly string[];
@@ -55,6 +65,8 @@ export interface PlanSyncInput {
   signal?: AbortSignal;
   correlationId?: string;
   extraHoldReasons?: readonly string[];
+  /** OpenApp's users per building when already read (e.g. while the source streamed in). */
+  actual?: ReadonlyMap<string, readonly BuildingUser[]>;
   /** Sees OpenApp's users per building exactly as planned from (e.g. to fingerprint them). */
   onActual?: (actual: ReadonlyMap<string, readonly BuildingUser[]>) => void;
 }
@@ -64,10 +76,10 @@ export async function planSync(input: PlanSyncInput): Promise<Plan> {
     ...(input.signal ? { signal: input.signal } : {}),
     ...(input.correlationId ? { correlationId: input.correlationId } : {}),
   };
-  const lists = await Promise.all(
-    input.buildings.map((id) => input.client.listBuildingUsers(id, callOptions)),
-  );
-  const actual = new Map<string, BuildingUser[]>(input.buildings.map((id, i) => [id, lists[i] ?? []]));
+  const known = input.actual;
+  const missing = input.buildings.filter((id) => !known?.has(id));
+  const actual = new Map<string, readonly BuildingUser[]>(known ?? []);
+  for (const [id, users] of await listBuildings(input.client, missing, callOptions)) actual.set(id, users);
   input.onActual?.(actual);
 
   const emails = emailsToLookUp(input.snapshot.records, actual, input.policy.access, input.now);
