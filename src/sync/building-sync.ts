@@ -117,9 +117,11 @@ async function apply(
 ): Promise<BuildingRun> {
   const plan = building.plan;
   if (!plan) throw new Error('unreachable: apply without a plan');
+  // A held plan waits for an operator even when it holds back no removal (a source cut short).
+  const heldForOperator = !allowHeld && plan.buildings.some((b) => b.held);
   const journal = new CheckpointStore(deps.redis, deps.prefix, input.runId, input.integrationId);
   const report: ApplyReport = await applyPlan(plan, deps.client, {
-    allowHeld: allowHeld || plan.buildings.every((b) => !b.held),
+    allowHeld,
     journal,
     correlationId: input.runId,
     ...(deps.signal ? { signal: deps.signal } : {}),
@@ -139,7 +141,7 @@ async function apply(
       ? 'failed'
       : report.status === 'partial'
         ? 'partial'
-        : report.counts.held > 0
+        : heldForOperator
           ? 'held'
           : 'applied';
   // What an approval will be checked against: OpenApp as this apply left it (its adds included).

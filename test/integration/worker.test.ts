@@ -154,6 +154,35 @@ describe('worker', () => {
     expect(sim.requests.since().filter((r) => r.method === 'DELETE').length).toBe(before);
   });
 
+  it('holds a run whose source shrank far below the last good run', async () => {
+    const { sim, files, q } = await setup();
+    const trigger = async () =>
+      waitForRun(
+        q.runs,
+        (
+          await enqueueRun(q.feedsQueue, q.runs, {
+            feed: 'demo',
+            building: null,
+            trigger: 'manual',
+            actor: 'test',
+            dryRun: false,
+          })
+        ).runId,
+        20_000,
+      );
+    expect((await trigger()).status).toBe('applied');
+    // The next export lost most of its rows (a truncated file): only two residents are left.
+    const { readFile, writeFile } = await import('node:fs/promises');
+    const lines = (await readFile(files.csvFile, 'utf8')).trim().split('\n');
+    await writeFile(files.csvFile, `${lines.slice(0, 3).join('\n')}\n`);
+    const shrunk = await trigger();
+    expect(shrunk.status).toBe('held');
+    expect(shrunk.holdReasons?.[0]).toMatch(
+      /the source has 2 rows, 80% fewer than the last good run .* \(10 rows\); the limit is 30%/,
+    );
+    expect(sim.requests.since().filter((r) => r.method === 'DELETE')).toHaveLength(1); // only the first run's
+  });
+
   it('coalesces a burst of ten triggers for one building into at most two runs', async () => {
     const { sim, q } = await setup();
     sim.faults.update({ latencyMs: 100 });
