@@ -30,6 +30,7 @@ import {
   splitItems,
   squeeze,
 } from './cell-values.js';
+import { compileBuildingRules, type BuildingResolver } from './building-rules.js';
 import { DateReader } from './date-reader.js';
 import { HeaderMismatchError } from './header-mismatch-error.js';
 import type { CanonicalField, Mapping } from './mapping-schema.js';
@@ -167,12 +168,6 @@ const IDENTITY_FIELDS: ReadonlySet<CanonicalField> = new Set([
 ]);
 const NAME_FIELDS: ReadonlySet<CanonicalField> = new Set(['name', 'first_name', 'last_name']);
 
-interface BuildingRule {
-  property: string | undefined;
-  unitPattern: RegExp | undefined;
-  integrationId: string;
-}
-
 /** One shared result for every skipped row: nothing to allocate on report lines and blank rows. */
 const SKIPPED: MappedRow = Object.freeze({
   records: Object.freeze([]),
@@ -212,7 +207,7 @@ class CompiledRowMapper implements RowMapper {
   private readonly statusByValue = new Map<string, ResidentStatus>();
   private readonly assumed: ResidentStatus | undefined;
   private readonly hasStatusField: boolean;
-  private readonly buildings: BuildingRule[];
+  private readonly buildingOf: BuildingResolver;
   private readonly ignoreUnmatched: boolean;
   private readonly dates: DateReader;
   private readonly dateFormats: string;
@@ -264,11 +259,7 @@ class CompiledRowMapper implements RowMapper {
     this.hasStatusField = mapping.fields.status !== undefined;
     this.assumed = status.assume;
 
-    this.buildings = mapping.buildings.table.map((b) => ({
-      property: b.property?.trim().toLowerCase(),
-      unitPattern: b.unit_pattern === undefined ? undefined : new RegExp(b.unit_pattern, 'iu'),
-      integrationId: b.integration_id,
-    }));
+    this.buildingOf = compileBuildingRules(mapping);
     this.ignoreUnmatched = mapping.buildings.unmatched === 'ignore';
     this.dates = new DateReader(mapping.date_formats, mapping.access.time_zone);
     this.dateFormats = mapping.date_formats.join(', ');
@@ -481,15 +472,7 @@ class CompiledRowMapper implements RowMapper {
   }
 
   private building(d: Draft): string | undefined {
-    if (d.integrationId !== undefined) return d.integrationId;
-    const unit = d.unit ?? '';
-    const property = d.property?.toLowerCase();
-    for (const rule of this.buildings) {
-      if (rule.property !== undefined && rule.property !== property) continue;
-      if (rule.unitPattern !== undefined && !rule.unitPattern.test(unit)) continue;
-      return rule.integrationId;
-    }
-    return undefined;
+    return d.integrationId ?? this.buildingOf(d.property, d.unit);
   }
 
   /** Checks a person and adds them to the records or to the rejected rows. */
