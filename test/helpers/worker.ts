@@ -46,7 +46,12 @@ export interface FeedFiles {
 
 /** A feed over a copy of the generic mapping and sample export; `csv` replaces the sample's rows. */
 export async function writeFeed(
-  options: { schedule?: string; csv?: string; mappingEdit?: (m: string) => string } = {},
+  options: {
+    schedule?: string;
+    csv?: string;
+    mappingEdit?: (m: string) => string;
+    buildings?: string[];
+  } = {},
 ): Promise<FeedFiles> {
   const dir = await mkdtemp(path.join(tmpdir(), 'pms-sync-feed-'));
   const mappingFile = path.join(dir, 'generic.yaml');
@@ -58,12 +63,13 @@ export async function writeFeed(
     options.csv ?? (await readFile(path.join(root, 'examples/exports/generic-residents.csv'), 'utf8')),
   );
   const feedsFile = path.join(dir, 'feeds.yaml');
+  const buildings = options.buildings ? `\n    buildings: [${options.buildings.join(', ')}]` : '';
   const schedule = options.schedule
     ? `\n    schedule: { cron: '${options.schedule}', time_zone: America/Chicago }`
     : '';
   await writeFile(
     feedsFile,
-    `feeds:\n  - name: demo\n    mapping: generic.yaml\n    source: { csv: export.csv }${schedule}\n`,
+    `feeds:\n  - name: demo\n    mapping: generic.yaml\n    source: { csv: export.csv }${buildings}${schedule}\n`,
   );
   return { dir, feedsFile, csvFile, mappingFile };
 }

@@ -84,7 +84,8 @@ describe('worker processes', () => {
     const rows = newcomers.map(
       (u, i) => `N${i},L${i},Birch Tower,${2000 + i},Newcomer,${i},${u.email},,Current,2026-01-01,,`,
     );
-    const files = await writeFeed({ csv: `${[header, ...rows].join('\n')}\n` });
+    // A feed of Birch Tower only: the export says nothing about Maple Court.
+    const files = await writeFeed({ csv: `${[header, ...rows].join('\n')}\n`, buildings: [BIRCH_TOWER] });
     const q = queueClient(prefix);
     cleanup.push(
       () => sim.close(),
