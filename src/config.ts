@@ -36,6 +36,12 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: positiveInt(4),
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
+  ADMIN_TOKEN: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(16, 'must be at least 16 characters').optional(),
+  ),
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
 });
@@ -56,8 +62,15 @@ export interface WorkerConfig {
   shutdownTimeoutMs: number;
 }
 
+export interface HttpConfig {
+  host: string;
+  port: number;
+  adminToken: string | undefined;
+}
+
 export interface Config {
   openapp: OpenAppConfig | undefined;
+  http: HttpConfig;
   prefix: string;
   /** Path of the feeds file; required by the worker and the commands that enqueue runs. */
   feedsFile: string | undefined;
@@ -83,6 +96,8 @@ export interface ConfigNeeds {
   openapp?: boolean;
   /** The command reads the feeds file. */
   feeds?: boolean;
+  /** The command serves the ops API: the admin token must be set. */
+  adminToken?: boolean;
 }
 
 export function parseConfig(env: NodeJS.ProcessEnv = process.env, needs: ConfigNeeds = {}): Config {
@@ -122,6 +137,9 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env, needs: ConfigN
   if (e && !e.OPENAPP_API_KEY) openappMissing.push('OPENAPP_API_KEY: required; the API key OpenApp issued');
   if (e && !e.OPENAPP_ORG_ID) openappMissing.push('OPENAPP_ORG_ID: required; the organisation id (a ULID)');
   if (needs.openapp) problems.push(...openappMissing);
+  if (needs.adminToken && e && !e.ADMIN_TOKEN) {
+    problems.push('ADMIN_TOKEN: required; a long random token for the ops API (e.g. `openssl rand -hex 32`)');
+  }
   if (needs.feeds && e && !e.FEEDS_FILE)
     problems.push('FEEDS_FILE: required; the path of the feeds file (see examples/feeds.yaml)');
 
@@ -142,6 +160,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env, needs: ConfigN
   return {
     openapp,
     openappMissing,
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT, adminToken: e.ADMIN_TOKEN },
     prefix: e.PMS_SYNC_PREFIX,
     feedsFile: e.FEEDS_FILE,
     worker: {
@@ -152,7 +171,12 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env, needs: ConfigN
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
-    secrets: [...secretsOf(e.OPENAPP_API_KEY), ...redisPassword(e.REDIS_URL)],
+    secrets: [
+      ...secretsOf(e.OPENAPP_API_KEY),
+      ...redisPassword(e.REDIS_URL),
+      ...(e.ADMIN_TOKEN ? [e.ADMIN_TOKEN] : []),
+      ...webhookSecrets(env),
+    ],
   };
 }
 
@@ -171,4 +195,14 @@ function redisPassword(url: string): string[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * Webhook secrets live in variables the feeds file names (`WEBHOOK_SECRET_*` by convention);
+ * every one of them is hidden from the logs, each of several rotated secrets on its own.
+ */
+function webhookSecrets(env: NodeJS.ProcessEnv): string[] {
+  return Object.entries(env)
+    .filter(([name, value]) => name.startsWith('WEBHOOK_SECRET') && value)
+    .flatMap(([, value]) => (value as string).split(/[\s,]+/).filter((v) => v.length >= 4));
 }

@@ -13,6 +13,7 @@ import { registerWorkerCommand } from './commands/worker-command.js';
 import { registerRunsCommands } from './commands/runs-commands.js';
 import { FeedsFileError } from '../feeds/load-feeds.js';
 import { RunNotFoundError } from '../queue/run-store.js';
+import { RunStateError } from '../queue/run-actions.js';
 import { UsageError } from './usage-error.js';
 import { MappingError } from '../mappings/mapping-error.js';
 import { HeaderMismatchError } from '../mappings/header-mismatch-error.js';
@@ -47,6 +48,7 @@ const BAD_INPUT = [
   UsageError,
   FeedsFileError,
   RunNotFoundError,
+  RunStateError,
 ];
 
 /** Maps an error to what the operator reads and the exit code scripts branch on. */

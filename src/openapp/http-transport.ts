@@ -32,6 +32,8 @@ export interface TransportOptions {
   userAgent?: string;
   /** For tests: deterministic jitter. */
   random?: () => number;
+  /** Sees every attempt that got an answer, e.g. for a latency histogram. */
+  onAttempt?: (info: { operation: string; status: number; durationMs: number }) => void;
 }
 
 export interface CallOptions {
@@ -191,6 +193,7 @@ export class HttpTransport {
       );
     }
     const durationMs = Math.round(performance.now() - t0);
+    this.options.onAttempt?.({ operation: spec.operation, status: response.statusCode, durationMs });
     const requestId = headerValue(response.headers, 'x-request-id');
     log.debug(
       { method: spec.method, path: spec.path, status: response.statusCode, durationMs, requestId, attempt },

@@ -44,6 +44,7 @@ export interface OpenAppClientOptions {
   retryBudgetMs?: number;
   concurrency?: number;
   random?: () => number;
+  onAttempt?: (info: { operation: string; status: number; durationMs: number }) => void;
 }
 
 export type RemoveOutcome = 'removed' | 'already_absent';
@@ -79,6 +80,7 @@ export class OpenAppClient {
       retryBudgetMs: options.retryBudgetMs ?? 30_000,
       concurrency: options.concurrency ?? 8,
       ...(options.random ? { random: options.random } : {}),
+      ...(options.onAttempt ? { onAttempt: options.onAttempt } : {}),
     });
   }
 

@@ -2,12 +2,21 @@ import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 
 /**
- * A Redis connection as BullMQ workers need it: commands wait for a reconnect rather than fail
- * (maxRetriesPerRequest: null), and reconnects back off up to 5 s, forever.
+ * A Redis connection. As BullMQ workers need it, commands wait for a reconnect rather than fail
+ * (maxRetriesPerRequest: null); with `failFast` (HTTP handlers) they fail at once instead.
+ * Reconnects back off up to 5 s, forever.
  */
-export function connectRedis(url: string, logger: Logger, name: string): Redis {
+export function connectRedis(
+  url: string,
+  logger: Logger,
+  name: string,
+  options: { failFast?: boolean } = {},
+): Redis {
   const redis = new Redis(url, {
-    maxRetriesPerRequest: null,
+    // An HTTP handler must answer 503 at once when Redis is away, not wait for it to come back.
+    ...(options.failFast
+      ? { maxRetriesPerRequest: 1, enableOfflineQueue: false }
+      : { maxRetriesPerRequest: null }),
     connectionName: name,
     retryStrategy: (times) => Math.min(times * 200, 5_000),
   });

@@ -69,3 +69,11 @@ export function overallStatus(run: RunRecord): RunStatus {
   if (statuses.every((s) => s === 'planned')) return 'planned';
   return 'applied';
 }
+
+/** The buildings' plans of a run as one plan, shown the same way as `pms-sync plan` shows one. */
+export function planOfRun(run: RunRecord): Plan | undefined {
+  const plans = Object.values(run.buildings).flatMap((b) => (b.plan ? [b.plan] : []));
+  const first = plans[0];
+  if (!first) return undefined;
+  return { ...first, buildings: plans.flatMap((p) => p.buildings), stats: run.stats ?? first.stats };
+}

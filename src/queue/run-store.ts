@@ -58,6 +58,18 @@ export class RunStore {
     return runs;
   }
 
+  /** Newest first, without buildings: cheap enough for a metrics scrape. */
+  async listMeta(limit = 1000): Promise<Omit<RunRecord, 'buildings'>[]> {
+    const ids = await this.redis.zrevrange(keys.runIndex(this.prefix), 0, limit - 1);
+    if (ids.length === 0) return [];
+    const tx = this.redis.pipeline();
+    for (const id of ids) tx.hget(keys.run(this.prefix, id), META);
+    const rows = (await tx.exec()) ?? [];
+    return rows.flatMap(([, value]) =>
+      typeof value === 'string' ? [JSON.parse(value) as Omit<RunRecord, 'buildings'>] : [],
+    );
+  }
+
   async updateMeta(runId: string, patch: Partial<Omit<RunRecord, 'id' | 'buildings'>>): Promise<RunRecord> {
     const run = await this.require(runId);
     const { buildings: _ignored, ...meta } = run;

@@ -3,12 +3,12 @@
  * runs. Both talk to Redis only: the worker does the work.
  */
 import type { Command } from 'commander';
-import type { Plan } from '../../core/plan.js';
 import { loadFeedsFile } from '../../feeds/load-feeds.js';
-import { enqueueApproval, enqueueRun } from '../../queue/enqueue-run.js';
+import { enqueueRun } from '../../queue/enqueue-run.js';
+import { approveRun, rejectRun } from '../../queue/run-actions.js';
 import { openQueueClient, type QueueClient } from '../../queue/queue-client.js';
-import type { RunRecord } from '../../queue/run-record.js';
-import { planToJson } from '../../sync/plan-json.js';
+import { planOfRun, type RunRecord } from '../../queue/run-record.js';
+import { runJson } from '../../sync/run-json.js';
 import { commandContext } from '../command-context.js';
 import { EXIT } from '../exit-codes.js';
 import { integerOption } from '../option-parsers.js';
@@ -27,14 +27,6 @@ async function withQueues<T>(use: (q: QueueClient) => Promise<T>): Promise<T> {
   } finally {
     await queues.close();
   }
-}
-
-/** The buildings' plans of a run as one plan, for the same rendering as `pms-sync plan`. */
-export function planOfRun(run: RunRecord): Plan | undefined {
-  const plans = Object.values(run.buildings).flatMap((b) => (b.plan ? [b.plan] : []));
-  const first = plans[0];
-  if (!first) return undefined;
-  return { ...first, buildings: plans.flatMap((p) => p.buildings), stats: run.stats ?? first.stats };
 }
 
 function exitFor(run: RunRecord): number {
@@ -139,23 +131,7 @@ export function registerRunsCommands(program: Command): void {
         const run = await q.runs.require(runId);
         const plan = planOfRun(run);
         if (flags.json) {
-          const { buildings, ...meta } = run;
-          out(
-            JSON.stringify(
-              {
-                ...meta,
-                plan: plan ? planToJson(plan) : null,
-                results: Object.values(buildings).map((b) => ({
-                  integration_id: b.integrationId,
-                  status: b.status,
-                  error: b.error ?? null,
-                  results: b.results ?? [],
-                })),
-              },
-              null,
-              2,
-            ),
-          );
+          out(JSON.stringify(runJson(run), null, 2));
           return;
         }
         out(summary(run));
@@ -171,10 +147,7 @@ export function registerRunsCommands(program: Command): void {
     .option('--no-wait', 'return once queued')
     .action((runId: string, flags: { actor: string; wait: boolean }) =>
       withQueues(async (q) => {
-        const run = await q.runs.require(runId);
-        if (run.status !== 'held')
-          throw new UsageError(`run ${runId} is ${run.status}, not held: nothing to approve`);
-        const jobs = await enqueueApproval(q.buildingsQueue, q.runs, run, flags.actor);
+        const { jobs } = await approveRun(q.buildingsQueue, q.runs, runId, flags.actor);
         out(`Approved run ${runId}: ${jobs.length} building${jobs.length === 1 ? '' : 's'} queued`);
         if (!flags.wait) return;
         const done = await waitForRun(q.runs, runId, WAIT_MS);
@@ -195,14 +168,7 @@ export function registerRunsCommands(program: Command): void {
     .option('--actor <name>', 'who rejects', process.env.USER ?? 'cli')
     .action((runId: string, flags: { actor: string }) =>
       withQueues(async (q) => {
-        const run = await q.runs.require(runId);
-        if (run.status !== 'held')
-          throw new UsageError(`run ${runId} is ${run.status}, not held: nothing to reject`);
-        for (const b of Object.values(run.buildings)) {
-          if (b.status === 'held')
-            await q.runs.updateBuilding(runId, b.integrationId, { status: 'rejected' });
-        }
-        const done = await q.runs.finish(runId, { error: `rejected by ${flags.actor}` });
+        const done = await rejectRun(q.runs, runId, flags.actor);
         out(`Rejected run ${runId}: ${done.status}`);
       }),
     );
