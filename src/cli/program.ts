@@ -11,6 +11,7 @@ import { registerMappingsCommand } from './commands/mappings-command.js';
 import { registerSyncCommands } from './commands/sync-commands.js';
 import { registerWorkerCommand } from './commands/worker-command.js';
 import { registerRunsCommands } from './commands/runs-commands.js';
+import { registerServerCommands } from './commands/server-command.js';
 import { FeedsFileError } from '../feeds/load-feeds.js';
 import { RunNotFoundError } from '../queue/run-store.js';
 import { RunStateError } from '../queue/run-actions.js';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerMappingsCommand(program);
   registerWorkerCommand(program);
   registerRunsCommands(program);
+  registerServerCommands(program);
   registerSimulatorCommand(program);
   registerOpenAppCommand(program);
   registerDemoCommand(program);

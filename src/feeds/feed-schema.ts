@@ -4,6 +4,7 @@
  */
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { webhookConfigSchema } from '../http/webhook-config.js';
 
 const nonEmpty = z.string().trim().min(1);
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a local time as HH:MM');
@@ -53,6 +54,8 @@ export const feedSchema = z.strictObject({
     .optional(),
   guards: feedGuardsSchema.prefault({}),
   invitations: invitationPolicySchema.prefault({}),
+  /** How this feed's PMS signs webhooks (`POST /webhooks/{name}`); absent: the feed takes none. */
+  webhooks: webhookConfigSchema.optional(),
 });
 
 export const feedsFileSchema = z

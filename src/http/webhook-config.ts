@@ -87,10 +87,16 @@ export const hmacSchemeSchema = z
   });
 
 const common = {
-  /** The environment variable holding the secret(s): never the secret itself. */
+  /**
+   * The environment variable holding the secret(s): never the secret itself. Its name starts with
+   * WEBHOOK_SECRET so that the logger knows to hide its value (see src/config.ts).
+   */
   secret_env: z
     .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'the name of an environment variable, e.g. WEBHOOK_SECRET_MAPLE'),
+    .regex(
+      /^WEBHOOK_SECRET[A-Z0-9_]*$/,
+      'an environment variable named WEBHOOK_SECRET..., e.g. WEBHOOK_SECRET_MAPLE',
+    ),
   max_body_bytes: z
     .number()
     .int()
@@ -109,7 +115,8 @@ export const webhookConfigSchema = z.discriminatedUnion('scheme', [
 export type HmacScheme = z.output<typeof hmacSchemeSchema>;
 export type WebhookConfig = z.output<typeof webhookConfigSchema>;
 /** The part of a `webhooks:` block that says how deliveries are signed. */
-export type WebhookScheme = { scheme: 'standard' } | { scheme: 'buildium' } | { scheme: 'hmac'; hmac: HmacScheme };
+export type WebhookScheme =
+  { scheme: 'standard' } | { scheme: 'buildium' } | { scheme: 'hmac'; hmac: HmacScheme };
 
 /** The secrets in a `secret_env` variable: split on spaces and commas, empty pieces dropped. */
 export function splitSecrets(value: string | undefined): string[] {

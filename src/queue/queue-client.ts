@@ -7,7 +7,10 @@ import { connectRedis } from './redis-connection.js';
 import { RunStore } from './run-store.js';
 
 export interface QueueClient {
+  /** pms-sync's own connection (runs, dedupe keys); BullMQ's queues have their own. */
   redis: Redis;
+  /** Resolves once Redis answers, or after `timeoutMs` (the caller then runs degraded). */
+  ready(timeoutMs?: number): Promise<boolean>;
   feedsQueue: Queue;
   buildingsQueue: Queue;
   runs: RunStore;
@@ -20,18 +23,41 @@ export function openQueueClient(
   logger: Logger,
   options: { failFast?: boolean; name?: string } = {},
 ): QueueClient {
-  const redis = connectRedis(redisUrl, logger, options.name ?? 'pms-sync-cli', options);
+  const name = options.name ?? 'pms-sync-cli';
+  const redis = connectRedis(redisUrl, logger, name, options);
+  // BullMQ makes a queue's connection fail fast (no offline queue): a separate one keeps that
+  // choice from reaching pms-sync's own commands.
+  const queueConnection = connectRedis(redisUrl, logger, `${name}-queues`, options);
   const names = queueNames(prefix);
-  const feedsQueue = new Queue(names.feeds, { connection: redis, prefix });
-  const buildingsQueue = new Queue(names.buildings, { connection: redis, prefix });
+  const feedsQueue = new Queue(names.feeds, { connection: queueConnection, prefix });
+  const buildingsQueue = new Queue(names.buildings, { connection: queueConnection, prefix });
   return {
     redis,
+    ready: async (timeoutMs = 5_000) => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<boolean>(
+        (resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)),
+      );
+      const ok = Promise.all([
+        feedsQueue.waitUntilReady(),
+        buildingsQueue.waitUntilReady(),
+        redis.ping(),
+      ]).then(
+        () => true,
+        () => false,
+      );
+      try {
+        return await Promise.race([ok, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
     feedsQueue,
     buildingsQueue,
     runs: new RunStore(redis, prefix),
     close: async () => {
       await Promise.all([feedsQueue.close(), buildingsQueue.close()]);
-      await redis.quit().catch(() => undefined);
+      await Promise.all([redis.quit().catch(() => undefined), queueConnection.quit().catch(() => undefined)]);
     },
   };
 }

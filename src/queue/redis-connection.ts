@@ -15,7 +15,7 @@ export function connectRedis(
   const redis = new Redis(url, {
     // An HTTP handler must answer 503 at once when Redis is away, not wait for it to come back.
     ...(options.failFast
-      ? { maxRetriesPerRequest: 1, enableOfflineQueue: false }
+      ? { maxRetriesPerRequest: 1, commandTimeout: 2_000 }
       : { maxRetriesPerRequest: null }),
     connectionName: name,
     retryStrategy: (times) => Math.min(times * 200, 5_000),
