@@ -1,11 +1,12 @@
 /**
  * `/healthz`: the process answers. `/readyz`: it can do its work (Redis and OpenApp reachable).
- * `/metrics`: Prometheus.
+ * `/metrics`: Prometheus. `/docs/openapi.json`: the server's API.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { OpenAppClient } from '../openapp/openapp-client.js';
 import type { ServerMetrics } from './http-metrics.js';
+import { OPENAPI_DOCUMENT } from './openapi-document.js';
 
 export function registerHealthRoutes(
   app: FastifyInstance,
@@ -22,6 +23,8 @@ export function registerHealthRoutes(
     const ready = checks.every((c) => c === 'ok');
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', redis, openapp });
   });
+
+  app.get('/docs/openapi.json', async () => OPENAPI_DOCUMENT);
 
   app.get('/metrics', async (_req, reply) => {
     reply.header('content-type', deps.metrics.registry.contentType);

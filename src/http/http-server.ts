@@ -12,6 +12,7 @@ import { registerHealthRoutes } from './health-routes.js';
 import type { ServerMetrics } from './http-metrics.js';
 import { registerOpsRoutes } from './ops-routes.js';
 import { registerWebhookRoutes } from './webhook-routes.js';
+import { registerQueueBoard } from './queue-board.js';
 
 export interface HttpServerDeps {
   feeds: ReadonlyMap<string, Feed>;
@@ -36,5 +37,9 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
   registerHealthRoutes(app, deps);
   registerOpsRoutes(app, deps);
   registerWebhookRoutes(app, deps);
+  registerQueueBoard(app, {
+    queues: [deps.queues.feedsQueue, deps.queues.buildingsQueue],
+    adminToken: deps.adminToken,
+  });
   return app;
 }

@@ -249,6 +249,41 @@ describe('ops API, health and metrics', () => {
     expect(metrics).toMatch(/pms_sync_queue_jobs\{queue="feeds",state="waiting"\}/);
   });
 
+  it('serves the queue board at /ui to the admin only', async () => {
+    const { base } = await setup();
+    expect((await fetch(`${base}/ui`)).status).toBe(401);
+    const page = await fetch(`${base}/ui`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
+    const queues = await fetch(`${base}/ui/api/queues`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    expect(
+      ((await queues.json()) as { queues: { name: string }[] }).queues.map((q) => q.name).sort(),
+    ).toEqual(['buildings', 'feeds']);
+  });
+
+  it('describes every route it answers in /docs/openapi.json', async () => {
+    const { base } = await setup();
+    const doc = (await (await fetch(`${base}/docs/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths).sort()).toEqual(
+      [
+        '/api/feeds/{feed}/sync',
+        '/api/runs',
+        '/api/runs/{id}',
+        '/api/runs/{id}/approve',
+        '/api/runs/{id}/reject',
+        '/docs/openapi.json',
+        '/healthz',
+        '/metrics',
+        '/readyz',
+        '/webhooks/{feed}',
+      ].sort(),
+    );
+  });
+
   it('is not ready when Redis is away', async () => {
     const { base } = await setup({ redisUrl: 'redis://127.0.0.1:1' });
     const ready = await fetch(`${base}/readyz`);
