@@ -49,6 +49,15 @@ describe('docker-compose.yml', () => {
     expect(compose.services.simulator?.ports).toEqual(['4010:4010']);
   });
 
+  it('runs the HTTP server on 8080, health-checked on /healthz, with an admin token required', () => {
+    const server = compose.services.server as Service & { environment?: Record<string, string> };
+    expect(server.command).toEqual(['server']);
+    expect(server.ports).toEqual(['8080:8080']);
+    expect(server.environment?.HTTP_HOST).toBe('0.0.0.0');
+    expect(server.environment?.ADMIN_TOKEN).toMatch(/^\$\{ADMIN_TOKEN:\?/);
+    expect(server.healthcheck?.test.join(' ')).toContain('/healthz');
+  });
+
   it('runs the worker against redis once redis is healthy', () => {
     const worker = compose.services.worker as Service & {
       depends_on?: Record<string, { condition: string }>;
