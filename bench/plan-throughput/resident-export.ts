@@ -21,6 +21,7 @@ import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { MappingInput } from '../../src/mappings/mapping-schema.js';
+import { seededRandom } from '../../src/core/seeded-random.js';
 
 export const BUILDING_COUNT = 50;
 export const ROWS_PER_BUILDING = 4_000;
@@ -48,18 +49,6 @@ const HEADER = [
   'move_out',
   'openapp_user_id',
 ];
-
-/** mulberry32: small, fast, and the same sequence on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -168,7 +157,7 @@ function csvCell(value: string): string {
 
 /** Writes the export into `csv` and returns it with the matching simulator seed. */
 export async function generateExport(csv: string): Promise<GeneratedExport> {
-  const random = prng(PRNG_SEED);
+  const random = seededRandom(PRNG_SEED);
   const between = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
 
   const out = createWriteStream(csv);

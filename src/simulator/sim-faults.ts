@@ -4,6 +4,7 @@
  * so a run with `--fault-seed` fails the same requests every time.
  */
 import { z } from 'zod';
+import { seededRandom } from '../core/seeded-random.js';
 
 const faultFields = {
   latencyMs: z.number().int().min(0).max(60_000),
@@ -56,18 +57,6 @@ export type FaultVerdict =
   | { kind: 'error'; status: 502 | 503 }
   | { kind: 'throttle'; retryAfterSeconds: number; reason: 'injected' | 'rate_limit' }
   | { kind: 'respond'; status: number; body: unknown };
-
-/** mulberry32: tiny, fast, good enough for picking which requests fail. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A token bucket per key holding at most one second of requests. */
 class RateLimiter {

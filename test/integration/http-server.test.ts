@@ -4,7 +4,8 @@
  */
 import { createHmac } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { waitForRun } from '../../src/cli/wait-for-run.js';
 import { loadFeedsFile } from '../../src/feeds/load-feeds.js';
 import { createMetrics, openAppCallObserver } from '../../src/http/http-metrics.js';
@@ -32,10 +33,7 @@ const ADMIN = 'admin-token-0123456789abcdef';
 const SECRET_BYTES = Buffer.from('pms-sync-test-webhook-secret-bytes');
 const SECRET = `whsec_${SECRET_BYTES.toString('base64')}`;
 
-const cleanup: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  while (cleanup.length) await cleanup.pop()?.();
-});
+const cleanup = cleanupAfterEach();
 
 function sign(id: string, timestamp: number, body: string, key = SECRET_BYTES): string {
   return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;

@@ -2,7 +2,8 @@
  * The OpenApp client over real HTTP against the simulator on 127.0.0.1:0: both API generations,
  * resilience (Retry-After, retries, timeouts, aborts, concurrency), error typing, and secrets.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { OpenAppClient } from '../../src/openapp/openapp-client.js';
 import {
   OpenAppContractError,
@@ -25,10 +26,7 @@ import {
 const GINA = '01JHMXBP8GG8XRX884PM5QWZDM';
 const EVE = '01JHMXBMA0XB6V6Z2EABR2E8RA';
 
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanup.length) await cleanup.pop()?.();
-});
+const cleanup = cleanupAfterEach();
 
 async function setup(options: Parameters<typeof testSimulator>[0] = {}, clientOptions = {}) {
   const sim = await testSimulator(options);

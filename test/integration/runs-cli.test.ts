@@ -2,7 +2,8 @@
  * `pms-sync trigger` and `pms-sync runs` as an operator runs them, against a worker and the real Redis.
  */
 import { spawn } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { MAPLE_COURT, testSimulator } from '../helpers/simulator.js';
 import {
   BIN,
@@ -14,10 +15,7 @@ import {
   writeFeed,
 } from '../helpers/worker.js';
 
-const cleanup: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  while (cleanup.length) await cleanup.pop()?.();
-});
+const cleanup = cleanupAfterEach();
 
 function run(
   args: string[],

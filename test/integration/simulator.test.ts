@@ -7,7 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import type { RunningSimulator } from '../../src/simulator/simulator-server.js';
 import {
   BIRCH_TOWER,
@@ -19,10 +20,7 @@ import {
   testSimulator,
 } from '../helpers/simulator.js';
 
-const cleanup: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  while (cleanup.length) await cleanup.pop()?.();
-});
+const cleanup = cleanupAfterEach();
 
 async function sim2026(options: Parameters<typeof testSimulator>[0] = {}) {
   const sim = await testSimulator(options);

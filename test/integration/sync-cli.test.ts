@@ -6,7 +6,8 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { MAPLE_COURT, ORG_ID, SECRET, testSimulator } from '../helpers/simulator.js';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -15,10 +16,7 @@ const MAPPING = path.join(root, 'mappings/generic.yaml');
 const CSV = path.join(root, 'examples/exports/generic-residents.csv');
 const AT = '2026-11-22T09:00:00-06:00';
 
-const cleanup: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  while (cleanup.length) await cleanup.pop()?.();
-});
+const cleanup = cleanupAfterEach();
 
 interface Ran {
   code: number | null;

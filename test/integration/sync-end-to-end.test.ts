@@ -5,7 +5,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { planFromFiles } from '../../src/cli/plan-from-files.js';
 import { countOperations } from '../../src/core/plan.js';
 import { silentLogger } from '../../src/logger.js';
@@ -13,10 +14,7 @@ import { applyPlan } from '../../src/sync/apply-plan.js';
 import { BIRCH_TOWER, MAPLE_COURT, clientFor, residentRole, testSimulator } from '../helpers/simulator.js';
 
 const NOW = Date.parse('2026-11-22T09:00:00-06:00');
-const cleanup: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  while (cleanup.length) await cleanup.pop()?.();
-});
+const cleanup = cleanupAfterEach();
 
 const MAPPING = `
 name: e2e

@@ -2,7 +2,8 @@
  * Several worker processes on the real Redis: one run per schedule tick however many replicas,
  * and a worker killed with SIGKILL mid-apply whose successor finishes without repeating anything.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { enqueueRun } from '../../src/queue/enqueue-run.js';
 import { waitForRun } from '../../src/cli/wait-for-run.js';
 import { BIRCH_TOWER, exampleSeed, residentRole, testSimulator } from '../helpers/simulator.js';
@@ -17,10 +18,7 @@ import {
   writeFeed,
 } from '../helpers/worker.js';
 
-const cleanup: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  while (cleanup.length) await cleanup.pop()?.();
-});
+const cleanup = cleanupAfterEach();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -2,7 +2,8 @@
  * The worker on the real Redis against the simulator: runs end to end, holds and approvals,
  * coalescing, exclusion per building.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { enqueueApproval, enqueueRun } from '../../src/queue/enqueue-run.js';
 import { waitForRun } from '../../src/cli/wait-for-run.js';
 import { MAPLE_COURT, residentRole, testSimulator } from '../helpers/simulator.js';
@@ -15,10 +16,7 @@ import {
   writeFeed,
 } from '../helpers/worker.js';
 
-const cleanup: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  while (cleanup.length) await cleanup.pop()?.();
-});
+const cleanup = cleanupAfterEach();
 
 async function setup(feedOptions: Parameters<typeof writeFeed>[0] = {}) {
   const prefix = uniquePrefix();
