@@ -66,62 +66,76 @@ describe('worker processes', () => {
     expect(sim.requests.since().filter((r) => r.method !== 'GET')).toHaveLength(2);
   }, 40_000);
 
-  it('a worker killed with SIGKILL mid-apply is succeeded by one that finishes without repeating a change', async () => {
-    const prefix = uniquePrefix();
-    const seed = exampleSeed();
-    const newcomers = Array.from({ length: 24 }, (_, i) => ({
-      id: `01JHMY0000000000000000N${String(i).padStart(3, '0')}`,
-      name: `Newcomer ${i}`,
-      email: `newcomer${i}@example.com`,
-      roles: {},
-    }));
-    seed.users.push(...newcomers);
-    const sim = await testSimulator({ seed, faults: { latencyMs: 150 } });
-    const header =
-      'person_id,lease_id,property,unit,first_name,last_name,email,phone,status,move_in,move_out,openapp_user_id';
-    const rows = newcomers.map(
-      (u, i) => `N${i},L${i},Birch Tower,${2000 + i},Newcomer,${i},${u.email},,Current,2026-01-01,,`,
-    );
-    // A feed of Birch Tower only: the export says nothing about Maple Court.
-    const files = await writeFeed({ csv: `${[header, ...rows].join('\n')}\n`, buildings: [BIRCH_TOWER] });
-    const q = queueClient(prefix);
-    cleanup.push(
-      () => sim.close(),
-      () => removeDir(files.dir),
-      () => deletePrefix(prefix),
-      () => q.close(),
-    );
+  it.each([
+    ['killed with SIGKILL', 'SIGKILL'],
+    ['stopped with SIGTERM (its shutdown limit passes, its calls are aborted)', 'SIGTERM'],
+  ] as const)(
+    'a worker %s mid-apply is succeeded by one that finishes without repeating a change',
+    async (_label, signal) => {
+      const prefix = uniquePrefix();
+      const seed = exampleSeed();
+      const newcomers = Array.from({ length: 24 }, (_, i) => ({
+        id: `01JHMY0000000000000000N${String(i).padStart(3, '0')}`,
+        name: `Newcomer ${i}`,
+        email: `newcomer${i}@example.com`,
+        roles: {},
+      }));
+      seed.users.push(...newcomers);
+      const sim = await testSimulator({ seed, faults: { latencyMs: 150 } });
+      const header =
+        'person_id,lease_id,property,unit,first_name,last_name,email,phone,status,move_in,move_out,openapp_user_id';
+      const rows = newcomers.map(
+        (u, i) => `N${i},L${i},Birch Tower,${2000 + i},Newcomer,${i},${u.email},,Current,2026-01-01,,`,
+      );
+      // A feed of Birch Tower only: the export says nothing about Maple Court.
+      const files = await writeFeed({ csv: `${[header, ...rows].join('\n')}\n`, buildings: [BIRCH_TOWER] });
+      const q = queueClient(prefix);
+      cleanup.push(
+        () => sim.close(),
+        () => removeDir(files.dir),
+        () => deletePrefix(prefix),
+        () => q.close(),
+      );
 
-    const env = childEnv(sim, files.feedsFile, prefix, { OPENAPP_CONCURRENCY: '2' });
-    const first = spawnWorker(env);
-    cleanup.push(() => stopChild(first, 'SIGKILL'));
-    const { runId } = await enqueueRun(q.feedsQueue, q.runs, {
-      feed: 'demo',
-      building: null,
-      trigger: 'manual',
-      actor: 'test',
-      dryRun: false,
-    });
-    const posts = () => sim.requests.since().filter((r) => r.method === 'POST').length;
-    await until(() => posts() >= 6, 20_000, 'the apply to be under way');
-    await stopChild(first, 'SIGKILL');
-    const atKill = posts();
-    expect(atKill).toBeLessThan(newcomers.length);
+      const env = childEnv(sim, files.feedsFile, prefix, {
+        OPENAPP_CONCURRENCY: '2',
+        SHUTDOWN_TIMEOUT_MS: '500',
+      });
+      const first = spawnWorker(env);
+      cleanup.push(() => stopChild(first, 'SIGKILL'));
+      const { runId } = await enqueueRun(q.feedsQueue, q.runs, {
+        feed: 'demo',
+        building: null,
+        trigger: 'manual',
+        actor: 'test',
+        dryRun: false,
+      });
+      const posts = () => sim.requests.since().filter((r) => r.method === 'POST').length;
+      await until(() => posts() >= 6, 20_000, 'the apply to be under way');
+      const stopping = Date.now();
+      await stopChild(first, signal);
+      // A graceful stop still ends soon: the shutdown limit, then in-flight calls are aborted.
+      expect(Date.now() - stopping).toBeLessThan(5_000);
+      if (signal === 'SIGTERM') expect(first.exitCode).toBe(0);
+      const atKill = posts();
+      expect(atKill).toBeLessThan(newcomers.length);
 
-    const second = spawnWorker(env);
-    cleanup.push(() => stopChild(second));
-    const run = await waitForRun(q.runs, runId, 40_000);
-    expect(run.status).toBe('applied');
+      const second = spawnWorker(env);
+      cleanup.push(() => stopChild(second));
+      const run = await waitForRun(q.runs, runId, 40_000);
+      expect(run.status).toBe('applied');
 
-    const state = sim.store().toSnapshot();
-    const residents = state.building_users.filter(
-      (b) => b.integration_id === BIRCH_TOWER && b.role === residentRole(BIRCH_TOWER),
-    );
-    for (const u of newcomers) expect(residents.map((r) => r.user_id)).toContain(u.id);
-    const added = sim.requests
-      .since()
-      .filter((r) => r.method === 'POST' && r.status === 201)
-      .map((r) => (r.body as { user_id: string }).user_id);
-    expect(added.sort()).toEqual(newcomers.map((u) => u.id).sort()); // each exactly once
-  }, 60_000);
+      const state = sim.store().toSnapshot();
+      const residents = state.building_users.filter(
+        (b) => b.integration_id === BIRCH_TOWER && b.role === residentRole(BIRCH_TOWER),
+      );
+      for (const u of newcomers) expect(residents.map((r) => r.user_id)).toContain(u.id);
+      const added = sim.requests
+        .since()
+        .filter((r) => r.method === 'POST' && r.status === 201)
+        .map((r) => (r.body as { user_id: string }).user_id);
+      expect(added.sort()).toEqual(newcomers.map((u) => u.id).sort()); // each exactly once
+    },
+    60_000,
+  );
 });
