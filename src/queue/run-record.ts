@@ -4,6 +4,7 @@
  */
 import type { Plan, PlanStats } from '../core/plan.js';
 import type { OperationResult } from '../sync/apply-plan.js';
+import type { InvitationOutcome } from '../sync/send-invitations.js';
 
 export type RunTrigger = 'schedule' | 'manual' | 'webhook';
 
@@ -30,6 +31,8 @@ export interface BuildingRun {
   /** Hash of OpenApp's users on the building when planned: approval refuses if it changed. */
   fingerprint?: string;
   results?: OperationResult[];
+  /** What the invitation step did (invited, resent, cancelled, waiting) or why it did nothing. */
+  invitations?: InvitationOutcome;
   error?: string;
   updatedAt: string;
 }

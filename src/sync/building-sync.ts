@@ -13,6 +13,9 @@ import { loadBuildingSnapshot } from '../queue/snapshot-store.js';
 import { applyPlan, type ApplyReport } from './apply-plan.js';
 import { buildingFingerprint } from './building-fingerprint.js';
 import { feedPolicyFromMapping, planSync } from './plan-sync.js';
+import { sendInvitations, type InvitationOutcome } from './send-invitations.js';
+import { InvitationLedgerStore } from '../queue/invitation-ledger-store.js';
+import type { Plan } from '../core/plan.js';
 
 export interface BuildingSyncDeps {
   redis: Redis;
@@ -151,9 +154,31 @@ async function apply(
           await deps.client.listBuildingUsers(input.integrationId, { correlationId: input.runId }),
         )
       : building.fingerprint;
+  const invitations = input.mode === 'sync' ? await inviteStep(input, plan, deps) : undefined;
   return deps.runs.updateBuilding(input.runId, input.integrationId, {
     status,
     results: report.results,
     ...(fingerprint ? { fingerprint } : {}),
+    ...(invitations ? { invitations } : {}),
   });
+}
+
+/** Invitations follow the access changes; a failure here is reported, never fails the building. */
+async function inviteStep(input: BuildingSyncInput, plan: Plan, deps: BuildingSyncDeps): Promise<InvitationOutcome> {
+  try {
+    const snapshot = await loadBuildingSnapshot(deps.redis, deps.prefix, input.runId, input.integrationId);
+    return await sendInvitations({
+      plan,
+      integrationId: input.integrationId,
+      records: snapshot?.records ?? [],
+      policy: feedPolicyFromMapping(input.feed.mapping, input.feed.config.guards),
+      invitations: input.feed.config.invitations,
+      client: deps.client,
+      ledger: new InvitationLedgerStore(deps.redis, deps.prefix),
+      now: input.now,
+      correlationId: input.runId,
+    });
+  } catch (err) {
+    return { invited: 0, resent: 0, cancelled: 0, waiting: 0, failed: [{ contact: '*', error: (err as Error).message }] };
+  }
 }

@@ -1,0 +1,133 @@
+/**
+ * The invitation step of a building sync: plan invites, reminders and cancellations from the
+ * building plan, OpenApp's invitations and pms-sync's ledger, then carry them out, intent first.
+ */
+import { accessKind } from '../core/access-window.js';
+import type { InvitationLedgerEntry } from '../core/invitation-ledger.js';
+import { planInvitations, type InvitationPlan } from '../core/invitation-planner.js';
+import type { Plan } from '../core/plan.js';
+import type { FeedPolicy } from '../core/planner.js';
+import type { ResidentRecord } from '../core/resident-record.js';
+import type { InvitationPolicy } from '../feeds/feed-schema.js';
+import type { OpenAppClient } from '../openapp/openapp-client.js';
+import { OpenAppError } from '../openapp/openapp-error.js';
+import type { InvitationLedgerStore } from '../queue/invitation-ledger-store.js';
+
+export interface InvitationOutcome {
+  /** Why nothing was sent at all, when that is the case (disabled, API generation 2025). */
+  skipped?: string;
+  invited: number;
+  resent: number;
+  cancelled: number;
+  waiting: number;
+  failed: { contact: string; error: string }[];
+  plan?: InvitationPlan;
+}
+
+export async function sendInvitations(input: {
+  plan: Plan;
+  integrationId: string;
+  records: readonly ResidentRecord[];
+  policy: FeedPolicy;
+  invitations: InvitationPolicy;
+  client: OpenAppClient;
+  ledger: InvitationLedgerStore;
+  now: number;
+  correlationId: string;
+}): Promise<InvitationOutcome> {
+  const building = input.plan.buildings.find((b) => b.integrationId === input.integrationId);
+  const empty: InvitationOutcome = { invited: 0, resent: 0, cancelled: 0, waiting: 0, failed: [] };
+  if (!building) return empty;
+  if (!input.invitations.enabled) {
+    return { ...empty, skipped: 'invitations are disabled for this feed', waiting: building.needsInvite.length };
+  }
+  if (input.client.generation !== '2026') {
+    return {
+      ...empty,
+      skipped: `OpenApp API generation ${input.client.generation} has no invitations API; ${building.needsInvite.length} residents need one`,
+      waiting: building.needsInvite.length,
+    };
+  }
+  const call = { correlationId: input.correlationId };
+  const invitations = await input.client.listInvitations(call);
+  const readAt = Date.now();
+  // People of this building the PMS no longer grants access: their pending invitations are withdrawn.
+  const noLongerEntitled = input.records
+    .filter((r) => (r.email || r.phone) && accessKind(r, input.policy.access, input.now) === 'denied')
+    .map((r) => ({ email: r.email ?? null, phone: r.phone ?? null, reason: 'no longer entitled to access' }));
+  const plan = planInvitations({
+    integrationId: input.integrationId,
+    role: building.role,
+    needsInvite: building.needsInvite,
+    noLongerEntitled,
+    invitations,
+    invitationsReadAt: readAt,
+    ledger: await input.ledger.list(input.integrationId),
+    policy: {
+      reminderHours: input.invitations.reminder_hours,
+      maxSends: input.invitations.max_sends,
+      minIntervalHours: input.invitations.min_interval_hours,
+      sendingHours: input.invitations.sending_hours,
+      timeZone: input.policy.access.timeZone,
+    },
+    now: input.now,
+  });
+
+  const outcome: InvitationOutcome = { ...empty, waiting: plan.waiting.length, plan };
+  const entry = (contact: { email: string | null; phone: string | null }, patch: Partial<InvitationLedgerEntry>) => ({
+    contact: { email: contact.email, phone: contact.phone },
+    integrationId: input.integrationId,
+    state: 'intent' as const,
+    sends: 0,
+    lastSentAt: null,
+    recordedAt: new Date().toISOString(),
+    ...patch,
+  });
+  const failed = async (contact: { email: string | null; phone: string | null }, err: unknown, sends: number) => {
+    if (!(err instanceof OpenAppError)) throw err;
+    const notBefore = err.retryAfterMs ? new Date(Date.now() + err.retryAfterMs).toISOString() : undefined;
+    if (notBefore) await input.ledger.write(entry(contact, { state: 'sent', sends, ...(notBefore ? { notBefore } : {}) }));
+    outcome.failed.push({ contact: contact.email ?? contact.phone ?? '?', error: err.message });
+  };
+
+  for (const invite of plan.invite) {
+    await input.ledger.write(entry(invite, {}));
+    try {
+      const { invitation } = await input.client.createInvitation(
+        {
+          ...(invite.email ? { email: invite.email } : {}),
+          ...(invite.phone ? { phone: invite.phone } : {}),
+          siteAccess: { integrationId: input.integrationId, role: building.role },
+        },
+        call,
+      );
+      await input.ledger.write(entry(invite, { state: 'sent', invitationId: invitation.id, sends: 1, lastSentAt: new Date().toISOString() }));
+      outcome.invited++;
+    } catch (err) {
+      await failed(invite, err, 0);
+    }
+  }
+  for (const resend of plan.resend) {
+    await input.ledger.write(entry(resend, { invitationId: resend.invitationId, sends: resend.sends }));
+    try {
+      const invitation = await input.client.resendInvitation(resend.invitationId, call);
+      await input.ledger.write(
+        entry(resend, { state: 'sent', invitationId: invitation.id, sends: resend.sends + 1, lastSentAt: new Date().toISOString() }),
+      );
+      outcome.resent++;
+    } catch (err) {
+      await failed(resend, err, resend.sends);
+    }
+  }
+  for (const cancel of plan.cancel) {
+    try {
+      await input.client.cancelInvitation(cancel.invitationId, call);
+      outcome.cancelled++;
+    } catch (err) {
+      // Already accepted or cancelled meanwhile: nothing left to withdraw.
+      if (err instanceof OpenAppError && err.status === 422) continue;
+      await failed(cancel, err, 0);
+    }
+  }
+  return outcome;
+}
