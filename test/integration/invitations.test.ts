@@ -19,13 +19,23 @@ import {
 
 const cleanup = cleanupAfterEach();
 
-async function setup(generation: '2025' | '2026' = '2026') {
+async function setup(
+  generation: '2025' | '2026' = '2026',
+  options: { policy?: string; ttlMs?: number; cooldownMs?: number } = {},
+) {
   const prefix = uniquePrefix();
-  const sim = await testSimulator({ generation });
+  const sim = await testSimulator({
+    generation,
+    invitations: {
+      ttlMs: options.ttlMs ?? 7 * 24 * 3600_000,
+      resendCooldownMs: options.cooldownMs ?? 60_000,
+    },
+  });
   const files = await writeFeed();
+  const policy = options.policy ?? "enabled: true, sending_hours: { start: '00:00', end: '00:00' }";
   await writeFile(
     files.feedsFile,
-    `${await readFile(files.feedsFile, 'utf8')}    invitations: { enabled: true, sending_hours: { start: '00:00', end: '00:00' } }\n`,
+    `${await readFile(files.feedsFile, 'utf8')}    invitations: { ${policy} }\n`,
   );
   const worker = await inProcessWorker(sim, files.feedsFile, prefix);
   const q = queueClient(prefix);
@@ -120,6 +130,56 @@ describe('invitations', () => {
     const result = await run();
     expect(invitations().map((i) => i.email)).not.toContain('hana.new@example.com');
     expect(result.buildings[BIRCH_TOWER]?.invitations?.waiting).toBeGreaterThanOrEqual(1);
+  });
+
+  it('reminds before expiry up to the maximum number of sends', async () => {
+    // Invitations that live 12 h are inside a 24 h reminder window from the start.
+    const { run, invitations } = await setup('2026', {
+      ttlMs: 12 * 3600_000,
+      cooldownMs: 0,
+      policy:
+        "enabled: true, reminder_hours: 24, max_sends: 2, min_interval_hours: 0, sending_hours: { start: '00:00', end: '00:00' }",
+    });
+    await run();
+    await run();
+    expect(invitations().map((i) => i.sent_count)).toEqual([2, 2, 2]);
+    const third = await run();
+    expect(invitations().map((i) => i.sent_count)).toEqual([2, 2, 2]);
+    expect(third.buildings[BIRCH_TOWER]?.invitations?.resent).toBe(0);
+  });
+
+  it("respects OpenApp's resend cooldown (429 + Retry-After) and does not retry inside it", async () => {
+    const { run, invitations, sim } = await setup('2026', {
+      ttlMs: 12 * 3600_000,
+      cooldownMs: 3600_000,
+      policy:
+        "enabled: true, reminder_hours: 24, max_sends: 3, min_interval_hours: 0, sending_hours: { start: '00:00', end: '00:00' }",
+    });
+    await run();
+    const second = await run();
+    expect(second.buildings[BIRCH_TOWER]?.invitations?.failed[0]?.error).toMatch(/answered 429/);
+    const resendsBefore = sim.requests.since().filter((r) => r.path.endsWith('/resend')).length;
+    await run();
+    expect(sim.requests.since().filter((r) => r.path.endsWith('/resend')).length).toBe(resendsBefore);
+    expect(invitations().every((i) => i.sent_count === 1)).toBe(true);
+  });
+
+  it('sends nothing outside the sending hours', async () => {
+    // A one-hour window twelve hours from now, in the property's zone: now is outside it.
+    const local = new Date(Date.now() + 12 * 3600_000).toLocaleString('en-GB', {
+      timeZone: 'America/Chicago',
+      hour: '2-digit',
+      hour12: false,
+    });
+    const start = `${local.padStart(2, '0')}:00`;
+    const end = `${String((Number(local) + 1) % 24).padStart(2, '0')}:00`;
+    const { run, invitations } = await setup('2026', {
+      policy: `enabled: true, sending_hours: { start: '${start}', end: '${end}' }`,
+    });
+    const result = await run();
+    expect(invitations()).toEqual([]);
+    expect(result.buildings[BIRCH_TOWER]?.invitations).toMatchObject({ invited: 0, waiting: 2 });
+    expect(result.buildings[BIRCH_TOWER]?.invitations?.plan?.waiting[0]?.notBefore).toBeDefined();
   });
 
   it('on the 2025 API says why nothing was sent', async () => {
