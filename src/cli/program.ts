@@ -12,6 +12,7 @@ import { registerSyncCommands } from './commands/sync-commands.js';
 import { registerWorkerCommand } from './commands/worker-command.js';
 import { registerRunsCommands } from './commands/runs-commands.js';
 import { registerServerCommands } from './commands/server-command.js';
+import { registerInvitationsCommand } from './commands/invitations-command.js';
 import { FeedsFileError } from '../feeds/load-feeds.js';
 import { RunNotFoundError } from '../queue/run-store.js';
 import { RunStateError } from '../queue/run-actions.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerWorkerCommand(program);
   registerRunsCommands(program);
   registerServerCommands(program);
+  registerInvitationsCommand(program);
   registerSimulatorCommand(program);
   registerOpenAppCommand(program);
   registerDemoCommand(program);

@@ -26,6 +26,9 @@ export interface InvitationLedgerEntry {
   recordedAt: string;
   /** ISO instant before which OpenApp asked not to send again (429 with Retry-After). */
   notBefore?: string;
+  /** For reports: the resident's name and units as the PMS gave them when invited. */
+  name?: string;
+  units?: string[];
 }
 
 /** Lower-cased email, else the phone without spaces and punctuation: one person's key. */

@@ -76,3 +76,17 @@ export function openAppCallObserver(metrics: ServerMetrics) {
     if (status === 429) metrics.openappThrottled.inc({ operation });
   };
 }
+
+/** Invitations for the feeds' buildings by status, read through `statuses` when scraped. */
+export function registerInvitationGauge(metrics: ServerMetrics, statuses: () => Promise<string[]>): void {
+  new Gauge({
+    name: 'pms_sync_invitations',
+    help: "Invitations for the feeds' buildings, by status",
+    labelNames: ['status'] as const,
+    registers: [metrics.registry],
+    async collect() {
+      this.reset();
+      for (const status of await statuses()) this.inc({ status });
+    },
+  });
+}

@@ -97,6 +97,22 @@ export const OPENAPI_DOCUMENT = {
         responses: { 200: { description: 'Runs' }, 401: { description: 'No or wrong admin token' } },
       },
     },
+    '/api/invitations': {
+      get: {
+        summary: 'Invitations sent for the feeds: resident, units, status, sends, last sent, expiry',
+        security: admin,
+        parameters: [
+          { name: 'feed', in: 'query', schema: { type: 'string' } },
+          { name: 'building', in: 'query', schema: { type: 'string' } },
+          {
+            name: 'status',
+            in: 'query',
+            schema: { type: 'string', enum: ['pending', 'accepted', 'expired', 'cancelled'] },
+          },
+        ],
+        responses: { 200: { description: 'Invitations' }, 401: { description: 'No or wrong admin token' } },
+      },
+    },
     '/api/runs/{id}': {
       get: {
         summary: 'A run with its plan and results',

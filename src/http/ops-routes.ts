@@ -10,6 +10,9 @@ import { approveRun, rejectRun, RunStateError } from '../queue/run-actions.js';
 import { RunNotFoundError } from '../queue/run-store.js';
 import type { QueueClient } from '../queue/queue-client.js';
 import { runJson } from '../sync/run-json.js';
+import { invitationReport } from '../sync/invitation-report.js';
+import { InvitationLedgerStore } from '../queue/invitation-ledger-store.js';
+import type { OpenAppClient } from '../openapp/openapp-client.js';
 import { isAdmin } from './admin-auth.js';
 
 const syncBody = z.strictObject({
@@ -23,7 +26,13 @@ const actorBody = z
 
 export function registerOpsRoutes(
   app: FastifyInstance,
-  deps: { feeds: ReadonlyMap<string, Feed>; queues: QueueClient; adminToken: string },
+  deps: {
+    feeds: ReadonlyMap<string, Feed>;
+    queues: QueueClient;
+    adminToken: string;
+    client: OpenAppClient;
+    prefix: string;
+  },
 ): void {
   app.register(async (api) => {
     api.addHook('onRequest', async (req, reply) => {
@@ -70,6 +79,23 @@ export function registerOpsRoutes(
           .listMeta(query.feed ? 1000 : limit)
           .then((all) => all.filter((r) => !query.feed || r.feed === query.feed).slice(0, limit)),
       };
+    });
+
+    api.get('/api/invitations', async (req) => {
+      const query = req.query as { feed?: string; building?: string; status?: string };
+      const buildings = [...deps.feeds.values()]
+        .filter((f) => !query.feed || f.config.name === query.feed)
+        .flatMap((f) => f.buildings);
+      const rows = await invitationReport(
+        deps.client,
+        new InvitationLedgerStore(deps.queues.redis, deps.prefix),
+        buildings,
+        {
+          ...(query.building ? { building: query.building } : {}),
+          ...(query.status ? { status: query.status } : {}),
+        },
+      );
+      return { invitations: rows };
     });
 
     api.get('/api/runs/:id', async (req) =>

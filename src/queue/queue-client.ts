@@ -7,7 +7,7 @@ import { connectRedis } from './redis-connection.js';
 import { RunStore } from './run-store.js';
 
 export interface QueueClient {
-  /** pms-sync's own connection (runs, dedupe keys); BullMQ's queues have their own. */
+  /** The connection the queues, the run store and the dedupe keys share. */
   redis: Redis;
   /** Resolves once Redis answers, or after `timeoutMs` (the caller then runs degraded). */
   ready(timeoutMs?: number): Promise<boolean>;
@@ -25,12 +25,9 @@ export function openQueueClient(
 ): QueueClient {
   const name = options.name ?? 'pms-sync-cli';
   const redis = connectRedis(redisUrl, logger, name, options);
-  // BullMQ makes a queue's connection fail fast (no offline queue): a separate one keeps that
-  // choice from reaching pms-sync's own commands.
-  const queueConnection = connectRedis(redisUrl, logger, `${name}-queues`, options);
   const names = queueNames(prefix);
-  const feedsQueue = new Queue(names.feeds, { connection: queueConnection, prefix });
-  const buildingsQueue = new Queue(names.buildings, { connection: queueConnection, prefix });
+  const feedsQueue = new Queue(names.feeds, { connection: redis, prefix });
+  const buildingsQueue = new Queue(names.buildings, { connection: redis, prefix });
   return {
     redis,
     ready: async (timeoutMs = 5_000) => {
@@ -57,7 +54,7 @@ export function openQueueClient(
     runs: new RunStore(redis, prefix),
     close: async () => {
       await Promise.all([feedsQueue.close(), buildingsQueue.close()]);
-      await Promise.all([redis.quit().catch(() => undefined), queueConnection.quit().catch(() => undefined)]);
+      await redis.quit().catch(() => undefined);
     },
   };
 }

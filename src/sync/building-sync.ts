@@ -164,7 +164,11 @@ async function apply(
 }
 
 /** Invitations follow the access changes; a failure here is reported, never fails the building. */
-async function inviteStep(input: BuildingSyncInput, plan: Plan, deps: BuildingSyncDeps): Promise<InvitationOutcome> {
+async function inviteStep(
+  input: BuildingSyncInput,
+  plan: Plan,
+  deps: BuildingSyncDeps,
+): Promise<InvitationOutcome> {
   try {
     const snapshot = await loadBuildingSnapshot(deps.redis, deps.prefix, input.runId, input.integrationId);
     return await sendInvitations({
@@ -179,6 +183,12 @@ async function inviteStep(input: BuildingSyncInput, plan: Plan, deps: BuildingSy
       correlationId: input.runId,
     });
   } catch (err) {
-    return { invited: 0, resent: 0, cancelled: 0, waiting: 0, failed: [{ contact: '*', error: (err as Error).message }] };
+    return {
+      invited: 0,
+      resent: 0,
+      cancelled: 0,
+      waiting: 0,
+      failed: [{ contact: '*', error: (err as Error).message }],
+    };
   }
 }

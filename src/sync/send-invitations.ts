@@ -39,7 +39,11 @@ export async function sendInvitations(input: {
   const empty: InvitationOutcome = { invited: 0, resent: 0, cancelled: 0, waiting: 0, failed: [] };
   if (!building) return empty;
   if (!input.invitations.enabled) {
-    return { ...empty, skipped: 'invitations are disabled for this feed', waiting: building.needsInvite.length };
+    return {
+      ...empty,
+      skipped: 'invitations are disabled for this feed',
+      waiting: building.needsInvite.length,
+    };
   }
   if (input.client.generation !== '2026') {
     return {
@@ -74,7 +78,10 @@ export async function sendInvitations(input: {
   });
 
   const outcome: InvitationOutcome = { ...empty, waiting: plan.waiting.length, plan };
-  const entry = (contact: { email: string | null; phone: string | null }, patch: Partial<InvitationLedgerEntry>) => ({
+  const entry = (
+    contact: { email: string | null; phone: string | null },
+    patch: Partial<InvitationLedgerEntry>,
+  ) => ({
     contact: { email: contact.email, phone: contact.phone },
     integrationId: input.integrationId,
     state: 'intent' as const,
@@ -83,15 +90,21 @@ export async function sendInvitations(input: {
     recordedAt: new Date().toISOString(),
     ...patch,
   });
-  const failed = async (contact: { email: string | null; phone: string | null }, err: unknown, sends: number) => {
+  const failed = async (
+    contact: { email: string | null; phone: string | null },
+    err: unknown,
+    sends: number,
+  ) => {
     if (!(err instanceof OpenAppError)) throw err;
     const notBefore = err.retryAfterMs ? new Date(Date.now() + err.retryAfterMs).toISOString() : undefined;
-    if (notBefore) await input.ledger.write(entry(contact, { state: 'sent', sends, ...(notBefore ? { notBefore } : {}) }));
+    if (notBefore)
+      await input.ledger.write(entry(contact, { state: 'sent', sends, ...(notBefore ? { notBefore } : {}) }));
     outcome.failed.push({ contact: contact.email ?? contact.phone ?? '?', error: err.message });
   };
 
   for (const invite of plan.invite) {
-    await input.ledger.write(entry(invite, {}));
+    const who = { name: invite.name, units: invite.units };
+    await input.ledger.write(entry(invite, who));
     try {
       const { invitation } = await input.client.createInvitation(
         {
@@ -101,7 +114,15 @@ export async function sendInvitations(input: {
         },
         call,
       );
-      await input.ledger.write(entry(invite, { state: 'sent', invitationId: invitation.id, sends: 1, lastSentAt: new Date().toISOString() }));
+      await input.ledger.write(
+        entry(invite, {
+          ...who,
+          state: 'sent',
+          invitationId: invitation.id,
+          sends: 1,
+          lastSentAt: new Date().toISOString(),
+        }),
+      );
       outcome.invited++;
     } catch (err) {
       await failed(invite, err, 0);
@@ -112,7 +133,12 @@ export async function sendInvitations(input: {
     try {
       const invitation = await input.client.resendInvitation(resend.invitationId, call);
       await input.ledger.write(
-        entry(resend, { state: 'sent', invitationId: invitation.id, sends: resend.sends + 1, lastSentAt: new Date().toISOString() }),
+        entry(resend, {
+          state: 'sent',
+          invitationId: invitation.id,
+          sends: resend.sends + 1,
+          lastSentAt: new Date().toISOString(),
+        }),
       );
       outcome.resent++;
     } catch (err) {

@@ -269,6 +269,7 @@ describe('ops API, health and metrics', () => {
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
         '/api/feeds/{feed}/sync',
+        '/api/invitations',
         '/api/runs',
         '/api/runs/{id}',
         '/api/runs/{id}/approve',

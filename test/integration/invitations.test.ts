@@ -8,7 +8,9 @@ import { enqueueRun } from '../../src/queue/enqueue-run.js';
 import { InvitationLedgerStore } from '../../src/queue/invitation-ledger-store.js';
 import { BIRCH_TOWER, MAPLE_COURT, residentRole, simFetch, testSimulator } from '../helpers/simulator.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { runCli } from '../helpers/cli.js';
 import {
+  childEnv,
   deletePrefix,
   inProcessWorker,
   queueClient,
@@ -180,6 +182,34 @@ describe('invitations', () => {
     expect(invitations()).toEqual([]);
     expect(result.buildings[BIRCH_TOWER]?.invitations).toMatchObject({ invited: 0, waiting: 2 });
     expect(result.buildings[BIRCH_TOWER]?.invitations?.plan?.waiting[0]?.notBefore).toBeDefined();
+  });
+
+  it('lists invitations with resident, units, status and sends (`pms-sync invitations`)', async () => {
+    const { run, sim, files, prefix } = await setup();
+    await run();
+    const listed = await runCli(
+      ['invitations', '--status', 'pending', '--json'],
+      childEnv(sim, files.feedsFile, prefix),
+    );
+    expect(listed.code).toBe(0);
+    const rows = JSON.parse(listed.stdout) as {
+      name: string;
+      units: string[];
+      status: string;
+      sent_count: number;
+    }[];
+    expect(rows.map((r) => [r.name, r.units, r.status, r.sent_count])).toContainEqual([
+      'Hana New',
+      ['1202'],
+      'pending',
+      1,
+    ]);
+    expect(rows).toHaveLength(3);
+    const text = await runCli(
+      ['invitations', '--building', MAPLE_COURT],
+      childEnv(sim, files.feedsFile, prefix),
+    );
+    expect(text.stdout).toMatch(/Kofi Mensah +unit 104 +pending +1 send/);
   });
 
   it('on the 2025 API says why nothing was sent', async () => {

@@ -1,12 +1,11 @@
 /**
  * `pms-sync trigger` and `pms-sync runs` as an operator runs them, against a worker and the real Redis.
  */
-import { spawn } from 'node:child_process';
+import { runCli } from '../helpers/cli.js';
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { MAPLE_COURT, testSimulator } from '../helpers/simulator.js';
 import {
-  BIN,
   childEnv,
   deletePrefix,
   inProcessWorker,
@@ -17,19 +16,7 @@ import {
 
 const cleanup = cleanupAfterEach();
 
-function run(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = runCli;
 
 async function setup(feedOptions: Parameters<typeof writeFeed>[0] = {}) {
   const prefix = uniquePrefix();

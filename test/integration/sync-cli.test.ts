@@ -2,7 +2,7 @@
  * The `pms-sync plan | apply | mappings` commands as an operator runs them: a child process,
  * configured by the environment, talking to a simulator over HTTP. Checks output and exit codes.
  */
-import { spawn } from 'node:child_process';
+import { runCli, type CliResult } from '../helpers/cli.js';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,31 +11,14 @@ import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { MAPLE_COURT, ORG_ID, SECRET, testSimulator } from '../helpers/simulator.js';
 
 const root = new URL('../../', import.meta.url).pathname;
-const BIN = path.join(root, 'bin/pms-sync.js');
 const MAPPING = path.join(root, 'mappings/generic.yaml');
 const CSV = path.join(root, 'examples/exports/generic-residents.csv');
 const AT = '2026-11-22T09:00:00-06:00';
 
 const cleanup = cleanupAfterEach();
 
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], env: Record<string, string> = {}): Promise<Ran> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function run(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCli(args, { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env });
 }
 
 async function simEnv() {

@@ -4,9 +4,11 @@
  */
 import type { Command } from 'commander';
 import { loadFeedsFile } from '../../feeds/load-feeds.js';
-import { createMetrics, openAppCallObserver } from '../../http/http-metrics.js';
+import { createMetrics, openAppCallObserver, registerInvitationGauge } from '../../http/http-metrics.js';
 import { buildHttpServer } from '../../http/http-server.js';
 import { OpenAppClient } from '../../openapp/openapp-client.js';
+import { InvitationLedgerStore } from '../../queue/invitation-ledger-store.js';
+import { invitationReport } from '../../sync/invitation-report.js';
 import { openQueueClient } from '../../queue/queue-client.js';
 import { startWorkerRuntime, type WorkerRuntime } from '../../queue/worker-runtime.js';
 import { commandContext } from '../command-context.js';
@@ -19,14 +21,21 @@ async function serve(withWorker: boolean): Promise<void> {
     failFast: true,
     name: 'pms-sync-server',
   });
-  const metrics = createMetrics({ runs: queues.runs, queues: [queues.feedsQueue, queues.buildingsQueue] });
   const openapp = config.openapp;
   if (!openapp) throw new Error('unreachable: commandContext({ openapp: true }) guarantees OpenApp settings');
+  const buildings = [...feeds.values()].flatMap((f) => f.buildings);
+  const ledger = new InvitationLedgerStore(queues.redis, config.prefix);
+  const metrics = createMetrics({ runs: queues.runs, queues: [queues.feedsQueue, queues.buildingsQueue] });
   const client = new OpenAppClient({
     ...openapp,
     logger,
     onAttempt: openAppCallObserver(metrics),
   });
+  if (openapp.generation === '2026') {
+    registerInvitationGauge(metrics, async () =>
+      (await invitationReport(client, ledger, buildings)).map((r) => r.status),
+    );
+  }
   const worker: WorkerRuntime | undefined = withWorker
     ? await startWorkerRuntime({
         feeds,
