@@ -8,10 +8,25 @@ import type { Feed } from '../feeds/load-feeds.js';
 import { JOB_DEFAULTS } from './job-context.js';
 
 const SCHEDULER_PREFIX = 'feed:';
+const INVITATIONS_PREFIX = 'invitations:';
 
 export async function syncSchedules(feedsQueue: Queue, feeds: ReadonlyMap<string, Feed>): Promise<string[]> {
   const wanted: string[] = [];
   for (const [name, feed] of feeds) {
+    if (feed.config.invitations.enabled) {
+      // Hourly, at a minute of its own so it does not meet the nightly sync head-on.
+      const id = `${INVITATIONS_PREFIX}${name}`;
+      wanted.push(id);
+      await feedsQueue.upsertJobScheduler(
+        id,
+        { pattern: '7 * * * *', tz: feed.mapping.access.time_zone },
+        {
+          name: 'feed-invitations',
+          data: { feed: name },
+          opts: { removeOnComplete: JOB_DEFAULTS.removeOnComplete, removeOnFail: JOB_DEFAULTS.removeOnFail },
+        },
+      );
+    }
     const schedule = feed.config.schedule;
     if (!schedule) continue;
     const id = `${SCHEDULER_PREFIX}${name}`;
@@ -33,7 +48,8 @@ export async function syncSchedules(feedsQueue: Queue, feeds: ReadonlyMap<string
   }
   // A feed removed from the file stops running.
   for (const scheduler of await feedsQueue.getJobSchedulers()) {
-    if (scheduler.key.startsWith(SCHEDULER_PREFIX) && !wanted.includes(scheduler.key)) {
+    const ours = scheduler.key.startsWith(SCHEDULER_PREFIX) || scheduler.key.startsWith(INVITATIONS_PREFIX);
+    if (ours && !wanted.includes(scheduler.key)) {
       await feedsQueue.removeJobScheduler(scheduler.key);
     }
   }

@@ -6,6 +6,7 @@ import { FlowProducer, Queue, Worker, type Job } from 'bullmq';
 import { processFinishRun } from '../../jobs/finish-run.job.js';
 import { processSyncBuilding } from '../../jobs/sync-building.job.js';
 import { processSyncFeed } from '../../jobs/sync-feed.job.js';
+import { processFeedInvitations } from '../../jobs/feed-invitations.job.js';
 import type { Feed } from '../feeds/load-feeds.js';
 import type { Logger } from '../logger.js';
 import type { OpenAppClient } from '../openapp/openapp-client.js';
@@ -69,10 +70,15 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     },
   };
 
-  const feedWorker = new Worker(names.feeds, (job: Job) => processSyncFeed(job, ctx), {
-    ...workerOptions,
-    concurrency: 2,
-  });
+  const feedWorker = new Worker(
+    names.feeds,
+    (job: Job) =>
+      job.name === 'feed-invitations' ? processFeedInvitations(job, ctx) : processSyncFeed(job, ctx),
+    {
+      ...workerOptions,
+      concurrency: 2,
+    },
+  );
   const buildingWorker = new Worker(
     names.buildings,
     (job: Job, token?: string) => processSyncBuilding(job, token, ctx),

@@ -21,6 +21,14 @@ import {
 
 const cleanup = cleanupAfterEach();
 
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function setup(
   generation: '2025' | '2026' = '2026',
   options: { policy?: string; ttlMs?: number; cooldownMs?: number } = {},
@@ -148,6 +156,23 @@ describe('invitations', () => {
     const third = await run();
     expect(invitations().map((i) => i.sent_count)).toEqual([2, 2, 2]);
     expect(third.buildings[BIRCH_TOWER]?.invitations?.resent).toBe(0);
+  });
+
+  it('the hourly invitation round sends due reminders without a sync', async () => {
+    const { run, invitations, q, sim } = await setup('2026', {
+      ttlMs: 12 * 3600_000,
+      cooldownMs: 0,
+      policy:
+        "enabled: true, reminder_hours: 24, max_sends: 3, min_interval_hours: 0, sending_hours: { start: '00:00', end: '00:00' }",
+    });
+    await run();
+    const runsBefore = (await q.runs.listMeta()).length;
+    const seq = sim.requests.since().at(-1)?.seq ?? 0;
+    const job = await q.feedsQueue.add('feed-invitations', { feed: 'demo' });
+    await until(async () => (await job.getState()) === 'completed', 15_000);
+    expect(invitations().map((i) => i.sent_count)).toEqual([2, 2, 2]);
+    expect((await q.runs.listMeta()).length).toBe(runsBefore); // no run: the source was not read
+    expect(sim.requests.since(seq).filter((r) => r.path.endsWith('/people'))).toEqual([]); // nor the buildings listed
   });
 
   it("respects OpenApp's resend cooldown (429 + Retry-After) and does not retry inside it", async () => {
