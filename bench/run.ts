@@ -10,9 +10,10 @@ import type { Benchmark, BenchResult } from './harness/benchmark.js';
 import { BENCH_COMMAND, benchmarksFile } from './harness/benchmarks-file.js';
 import { describeMachine } from './harness/machine.js';
 import { planThroughput } from './plan-throughput.js';
+import { webhookThroughput } from './webhook-throughput.js';
 
 /** Every benchmark, in the order they run and appear in BENCHMARKS.md. */
-const BENCHMARKS: readonly Benchmark[] = [planThroughput];
+const BENCHMARKS: readonly Benchmark[] = [planThroughput, webhookThroughput];
 
 const BENCHMARKS_FILE = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
 
