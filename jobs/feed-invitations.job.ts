@@ -7,6 +7,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { z } from 'zod';
 import { tryLockBuilding } from '../src/queue/building-lock.js';
 import { InvitationLedgerStore } from '../src/queue/invitation-ledger-store.js';
+import { PersonLinkStore } from '../src/queue/person-link-store.js';
 import type { JobContext } from '../src/queue/job-context.js';
 import { loadBuildingSnapshot } from '../src/queue/snapshot-store.js';
 import { feedPolicyFromMapping } from '../src/sync/plan-sync.js';
@@ -41,6 +42,7 @@ export async function processFeedInvitations(job: Job, ctx: JobContext): Promise
         invitations: feed.config.invitations,
         client: ctx.client,
         ledger: new InvitationLedgerStore(ctx.redis, ctx.names.prefix),
+        links: new PersonLinkStore(ctx.redis, ctx.names.prefix),
         now: Date.now(),
         correlationId: `invitations-${run.id}`,
       });

@@ -8,6 +8,7 @@ import { UnrecoverableError } from 'bullmq';
 import { ulid } from 'ulid';
 import { z } from 'zod';
 import { JOB_DEFAULTS, type JobContext } from '../src/queue/job-context.js';
+import { runScope } from '../src/queue/enqueue-run.js';
 import { FeedScopeError, prepareFeedRun } from '../src/sync/feed-run.js';
 
 export const syncFeedPayload = z.object({
@@ -46,6 +47,8 @@ export async function processSyncFeed(
     });
   }
   if (!data.runId) await job.updateData({ ...data, runId });
+  // From now on a new trigger needs a new run: this one has started reading the source.
+  await ctx.runs.releaseQueued(runScope(data.feed, data.building));
   await supersedeQueuedRuns(ctx, runId, data.feed, data.building, Date.now());
   await ctx.runs.updateMeta(runId, { status: 'running', startedAt: new Date().toISOString() });
 

@@ -29,6 +29,8 @@ export interface InvitationLedgerEntry {
   /** For reports: the resident's name and units as the PMS gave them when invited. */
   name?: string;
   units?: string[];
+  /** The PMS record keys invited: linked to the OpenApp user once they accept. */
+  keys?: string[];
 }
 
 /** Lower-cased email, else the phone without spaces and punctuation: one person's key. */

@@ -18,11 +18,9 @@ export interface RunRequest {
 }
 
 export interface EnqueuedRun {
-  /**
-   * This request's run. When a run of the same scope starts before it, this one is marked
-   * `superseded` with that run's id: the later run read the newer source.
-   */
+  /** The run that will serve this request: a new one, or the one of the same scope already waiting. */
   runId: string;
+  coalesced: boolean;
 }
 
 export async function enqueueRun(
@@ -31,16 +29,27 @@ export async function enqueueRun(
   request: RunRequest,
 ): Promise<EnqueuedRun> {
   const runId = ulid();
-  await runs.create({ id: runId, ...request, status: 'queued', createdAt: new Date().toISOString() });
-  const scope = request.building
-    ? `feed:${request.feed}:building:${request.building}`
-    : `feed:${request.feed}`;
-  await feedsQueue.add(
-    'sync-feed',
-    { ...request, runId },
-    { ...JOB_DEFAULTS, deduplication: { id: scope, keepLastIfActive: true } },
-  );
-  return { runId };
+  const scope = runScope(request.feed, request.building);
+  // A run of this scope is already waiting to start: it will read the source when it does.
+  const waiting = await runs.claimQueued(scope, runId);
+  if (waiting) return { runId: waiting, coalesced: true };
+  try {
+    await runs.create({ id: runId, ...request, status: 'queued', createdAt: new Date().toISOString() });
+    await feedsQueue.add(
+      'sync-feed',
+      { ...request, runId },
+      { ...JOB_DEFAULTS, deduplication: { id: scope, keepLastIfActive: true } },
+    );
+  } catch (err) {
+    await runs.releaseQueued(scope).catch(() => undefined);
+    throw err;
+  }
+  return { runId, coalesced: false };
+}
+
+/** What coalesces: triggers of one feed, or of one building of a feed. */
+export function runScope(feed: string, building: string | null): string {
+  return building ? `feed:${feed}:building:${building}` : `feed:${feed}`;
 }
 
 /** Applies the held parts of a run, each building as one job; the job refuses if OpenApp changed. */

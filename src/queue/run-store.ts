@@ -35,6 +35,23 @@ export class RunStore {
     await this.trim(at);
   }
 
+  /**
+   * Takes the "queued run" place of a scope for `runId`, or returns the run already holding it:
+   * a burst of triggers then makes one queued run, not one record each (which would push real
+   * history out of the retention window).
+   */
+  async claimQueued(scope: string, runId: string, ttlSeconds = 3600): Promise<string | undefined> {
+    const key = `${this.prefix}:queued:${scope}`;
+    const ok = await this.redis.set(key, runId, 'EX', ttlSeconds, 'NX');
+    if (ok === 'OK') return undefined;
+    return (await this.redis.get(key)) ?? undefined;
+  }
+
+  /** The scope's queued run has started (or failed to queue): the next trigger queues a new run. */
+  async releaseQueued(scope: string): Promise<void> {
+    await this.redis.del(`${this.prefix}:queued:${scope}`);
+  }
+
   async get(runId: string): Promise<RunRecord | undefined> {
     const fields = await this.redis.hgetall(keys.run(this.prefix, runId));
     if (!fields[META]) return undefined;

@@ -15,6 +15,7 @@ import { buildingFingerprint } from './building-fingerprint.js';
 import { feedPolicyFromMapping, planSync } from './plan-sync.js';
 import { sendInvitations, type InvitationOutcome } from './send-invitations.js';
 import { InvitationLedgerStore } from '../queue/invitation-ledger-store.js';
+import { PersonLinkStore } from '../queue/person-link-store.js';
 import type { Plan } from '../core/plan.js';
 
 export interface BuildingSyncDeps {
@@ -73,8 +74,14 @@ export async function syncBuilding(input: BuildingSyncInput, deps: BuildingSyncD
   const snapshot = await loadBuildingSnapshot(deps.redis, deps.prefix, runId, integrationId);
   if (!snapshot) throw new Error(`run ${runId} has no source snapshot for ${integrationId} (expired?)`);
   let fingerprint = '';
+  // Residents who accepted an invitation are known by their OpenApp account, whatever email the PMS has now.
+  const links = await new PersonLinkStore(deps.redis, deps.prefix).all(integrationId);
+  const linked = snapshot.records.map((r) => {
+    const userId = r.openappUserId ? undefined : links.get(r.key);
+    return userId ? { ...r, openappUserId: userId } : r;
+  });
   const plan = await planSync({
-    snapshot,
+    snapshot: { ...snapshot, records: linked },
     buildings: [integrationId],
     policy: feedPolicyFromMapping(input.feed.mapping, input.feed.config.guards),
     client: deps.client,
@@ -179,6 +186,7 @@ async function inviteStep(
       invitations: input.feed.config.invitations,
       client: deps.client,
       ledger: new InvitationLedgerStore(deps.redis, deps.prefix),
+      links: new PersonLinkStore(deps.redis, deps.prefix),
       now: input.now,
       correlationId: input.runId,
     });

@@ -3,7 +3,9 @@
  * building plan, OpenApp's invitations and pms-sync's ledger, then carry them out, intent first.
  */
 import { accessKind } from '../core/access-window.js';
-import type { InvitationLedgerEntry } from '../core/invitation-ledger.js';
+import { sameContact, type InvitationLedgerEntry } from '../core/invitation-ledger.js';
+import type { OrgInvitation } from '../openapp/openapp-types.js';
+import type { PersonLinkStore } from '../queue/person-link-store.js';
 import { planInvitations, type InvitationPlan } from '../core/invitation-planner.js';
 import type { Plan } from '../core/plan.js';
 import type { FeedPolicy } from '../core/planner.js';
@@ -32,6 +34,7 @@ export async function sendInvitations(input: {
   invitations: InvitationPolicy;
   client: OpenAppClient;
   ledger: InvitationLedgerStore;
+  links: PersonLinkStore;
   now: number;
   correlationId: string;
 }): Promise<InvitationOutcome> {
@@ -55,6 +58,8 @@ export async function sendInvitations(input: {
   const call = { correlationId: input.correlationId };
   const invitations = await input.client.listInvitations(call);
   const readAt = Date.now();
+  const ledger = await input.ledger.list(input.integrationId);
+  await linkAcceptedResidents(input, invitations, ledger);
   // People of this building the PMS no longer grants access: their pending invitations are withdrawn.
   const noLongerEntitled = input.records
     .filter((r) => (r.email || r.phone) && accessKind(r, input.policy.access, input.now) === 'denied')
@@ -66,7 +71,7 @@ export async function sendInvitations(input: {
     noLongerEntitled,
     invitations,
     invitationsReadAt: readAt,
-    ledger: await input.ledger.list(input.integrationId),
+    ledger,
     policy: {
       reminderHours: input.invitations.reminder_hours,
       maxSends: input.invitations.max_sends,
@@ -103,7 +108,7 @@ export async function sendInvitations(input: {
   };
 
   for (const invite of plan.invite) {
-    const who = { name: invite.name, units: invite.units };
+    const who = { name: invite.name, units: invite.units, keys: invite.keys };
     await input.ledger.write(entry(invite, who));
     try {
       const { invitation } = await input.client.createInvitation(
@@ -156,4 +161,24 @@ export async function sendInvitations(input: {
     }
   }
   return outcome;
+}
+
+/** An accepted invitation ties the PMS person keys it was sent for to the account that accepted it. */
+async function linkAcceptedResidents(
+  input: { integrationId: string; links: PersonLinkStore },
+  invitations: readonly OrgInvitation[],
+  ledger: readonly InvitationLedgerEntry[],
+): Promise<void> {
+  for (const inv of invitations) {
+    if (
+      inv.status !== 'accepted' ||
+      !inv.acceptedUserId ||
+      inv.siteAccess?.integrationId !== input.integrationId
+    )
+      continue;
+    const entry = ledger.find(
+      (e) => e.invitationId === inv.id || sameContact(e.contact, { email: inv.email, phone: inv.phone }),
+    );
+    if (entry?.keys) await input.links.link(input.integrationId, entry.keys, inv.acceptedUserId);
+  }
 }

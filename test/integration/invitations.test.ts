@@ -126,6 +126,27 @@ describe('invitations', () => {
     expect(invitations().find((i) => i.email === 'hana.new@example.com')?.sent_count).toBe(1);
   });
 
+  it('links an accepted invitation to the PMS person: a later email change neither removes nor re-invites them', async () => {
+    const { run, invitations, sim, files } = await setup();
+    await run();
+    const hana = invitations().find((i) => i.email === 'hana.new@example.com');
+    await simFetch(sim, `/_sim/invitations/${hana?.id}/redeem`, {
+      method: 'POST',
+      json: { name: 'Hana New' },
+    });
+    await run(); // learns the link from the accepted invitation
+    const csv = await readFile(files.csvFile, 'utf8');
+    await writeFile(files.csvFile, csv.replace('hana.new@example.com', 'hana.married-name@example.com'));
+    const seq = sim.requests.since().at(-1)?.seq ?? 0;
+    const after = await run();
+    expect(after.status).toBe('applied');
+    expect(after.buildings[BIRCH_TOWER]?.plan?.buildings[0]?.needsInvite.map((n) => n.email)).not.toContain(
+      'hana.married-name@example.com',
+    );
+    expect(sim.requests.since(seq).filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(invitations().map((i) => i.email)).not.toContain('hana.married-name@example.com');
+  });
+
   it('never sends twice after a crash between recording the intent and the call', async () => {
     const { run, invitations, q, prefix } = await setup();
     // What a worker killed right after writing its intent leaves behind: no invitation in OpenApp.

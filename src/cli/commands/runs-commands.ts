@@ -77,7 +77,11 @@ export function registerRunsCommands(program: Command): void {
             actor: flags.actor,
             dryRun: flags.dryRun ?? false,
           });
-          out(`Queued run ${queued.runId}`);
+          out(
+            queued.coalesced
+              ? `Queued run ${queued.runId} (a run of the same scope, already waiting)`
+              : `Queued run ${queued.runId}`,
+          );
           if (!flags.wait) return;
           let run = await waitForRun(q.runs, queued.runId, WAIT_MS);
           // Folded into a run of the same scope that started first: follow that one.
