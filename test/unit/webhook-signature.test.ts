@@ -622,7 +622,7 @@ describe('webhooks config (feeds file)', () => {
       max_body_bytes: 256 * 1024,
     });
     expect(
-      webhookConfigSchema.parse({ scheme: 'buildium', secret_env: 'B', max_body_bytes: 1024 }),
+      webhookConfigSchema.parse({ scheme: 'buildium', secret_env: 'WEBHOOK_SECRET_B', max_body_bytes: 1024 }),
     ).toMatchObject({
       max_body_bytes: 1024,
     });
@@ -641,7 +641,7 @@ describe('webhooks config (feeds file)', () => {
   });
 
   it('a parsed config and Node headers go straight into verifyWebhook', () => {
-    const config = webhookConfigSchema.parse({ scheme: 'standard', secret_env: 'S' });
+    const config = webhookConfigSchema.parse({ scheme: 'standard', secret_env: 'WEBHOOK_SECRET_S' });
     const headers: IncomingHttpHeaders = { 'webhook-id': 'msg_1', 'webhook-timestamp': '1' };
     expect(verifyWebhook(config, ['whsec_AAAA'], headers, Buffer.alloc(0), 1000)).toMatchObject({
       ok: false,
@@ -651,12 +651,12 @@ describe('webhooks config (feeds file)', () => {
 
   const hmacBlock = (over: Partial<Record<keyof HmacScheme, unknown>>) => ({
     scheme: 'hmac',
-    secret_env: 'S',
+    secret_env: 'WEBHOOK_SECRET_S',
     hmac: { signature_header: 'x-sig', signed_content: '{body}', encoding: 'hex', ...over },
   });
   const invalid: [string, unknown, string][] = [
-    ['an unknown scheme', { scheme: 'svix', secret_env: 'S' }, 'scheme'],
-    ['hmac without its block', { scheme: 'hmac', secret_env: 'S' }, 'hmac'],
+    ['an unknown scheme', { scheme: 'svix', secret_env: 'WEBHOOK_SECRET_S' }, 'scheme'],
+    ['hmac without its block', { scheme: 'hmac', secret_env: 'WEBHOOK_SECRET_S' }, 'hmac'],
     ['an hmac block on another scheme', { ...hmacBlock({}), scheme: 'standard' }, ''],
     [
       'a secret in place of a variable name',
@@ -664,7 +664,8 @@ describe('webhooks config (feeds file)', () => {
       'secret_env',
     ],
     ['no secret_env', { scheme: 'standard' }, 'secret_env'],
-    ['a zero body limit', { scheme: 'standard', secret_env: 'S', max_body_bytes: 0 }, 'max_body_bytes'],
+    ['a variable the logger would not hide', { scheme: 'standard', secret_env: 'MAPLE_SECRET' }, 'secret_env'],
+    ['a zero body limit', { scheme: 'standard', secret_env: 'WEBHOOK_SECRET_S', max_body_bytes: 0 }, 'max_body_bytes'],
     ['no {body}', hmacBlock({ signed_content: '{timestamp}' }), 'hmac.signed_content'],
     ['{body} twice', hmacBlock({ signed_content: '{body}{body}' }), 'hmac.signed_content'],
     ['an unknown placeholder', hmacBlock({ signed_content: '{ts}.{body}' }), 'hmac.signed_content'],
