@@ -664,8 +664,16 @@ describe('webhooks config (feeds file)', () => {
       'secret_env',
     ],
     ['no secret_env', { scheme: 'standard' }, 'secret_env'],
-    ['a variable the logger would not hide', { scheme: 'standard', secret_env: 'MAPLE_SECRET' }, 'secret_env'],
-    ['a zero body limit', { scheme: 'standard', secret_env: 'WEBHOOK_SECRET_S', max_body_bytes: 0 }, 'max_body_bytes'],
+    [
+      'a variable the logger would not hide',
+      { scheme: 'standard', secret_env: 'MAPLE_SECRET' },
+      'secret_env',
+    ],
+    [
+      'a zero body limit',
+      { scheme: 'standard', secret_env: 'WEBHOOK_SECRET_S', max_body_bytes: 0 },
+      'max_body_bytes',
+    ],
     ['no {body}', hmacBlock({ signed_content: '{timestamp}' }), 'hmac.signed_content'],
     ['{body} twice', hmacBlock({ signed_content: '{body}{body}' }), 'hmac.signed_content'],
     ['an unknown placeholder', hmacBlock({ signed_content: '{ts}.{body}' }), 'hmac.signed_content'],
