@@ -10,7 +10,10 @@ import { Redis } from 'ioredis';
 import { ulid } from 'ulid';
 import { loadFeedsFile } from '../../src/feeds/load-feeds.js';
 import { silentLogger } from '../../src/logger.js';
-import { openQueueClient } from '../../src/queue/queue-client.js';
+import { openQueueClient, type QueueClient } from '../../src/queue/queue-client.js';
+import { enqueueRun, type RunRequest } from '../../src/queue/enqueue-run.js';
+import type { RunRecord } from '../../src/queue/run-record.js';
+import { waitForRun } from '../../src/cli/wait-for-run.js';
 import { startWorkerRuntime } from '../../src/queue/worker-runtime.js';
 import type { RunningSimulator } from '../../src/simulator/simulator-server.js';
 import { clientFor, ORG_ID } from './simulator.js';
@@ -143,4 +146,21 @@ export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'S
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill(signal);
   await exited;
+}
+
+/** Asks for a run of the demo feed (manual, whole feed unless `over` says otherwise) and waits for it to settle. */
+export async function syncAndWait(
+  q: QueueClient,
+  over: Partial<RunRequest> = {},
+  timeoutMs = 20_000,
+): Promise<RunRecord> {
+  const { runId } = await enqueueRun(q.feedsQueue, q.runs, {
+    feed: 'demo',
+    building: null,
+    trigger: 'manual',
+    actor: 'test',
+    dryRun: false,
+    ...over,
+  });
+  return waitForRun(q.runs, runId, timeoutMs);
 }

@@ -3,13 +3,12 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { waitForRun } from '../../src/cli/wait-for-run.js';
-import { enqueueRun } from '../../src/queue/enqueue-run.js';
 import { InvitationLedgerStore } from '../../src/queue/invitation-ledger-store.js';
 import { BIRCH_TOWER, MAPLE_COURT, residentRole, simFetch, testSimulator } from '../helpers/simulator.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { runCli } from '../helpers/cli.js';
 import {
+  syncAndWait,
   childEnv,
   deletePrefix,
   inProcessWorker,
@@ -56,20 +55,7 @@ async function setup(
     () => worker.close(),
     () => q.close(),
   );
-  const run = async () =>
-    waitForRun(
-      q.runs,
-      (
-        await enqueueRun(q.feedsQueue, q.runs, {
-          feed: 'demo',
-          building: null,
-          trigger: 'manual',
-          actor: 'test',
-          dryRun: false,
-        })
-      ).runId,
-      20_000,
-    );
+  const run = async () => syncAndWait(q);
   const invitations = () => sim.store().listInvitations('01JHMXBCG0MXAGCV3XK95ZJ3N0');
   return { sim, files, q, run, invitations, prefix };
 }

@@ -8,6 +8,7 @@ import { enqueueApproval, enqueueRun } from '../../src/queue/enqueue-run.js';
 import { waitForRun } from '../../src/cli/wait-for-run.js';
 import { MAPLE_COURT, residentRole, testSimulator } from '../helpers/simulator.js';
 import {
+  syncAndWait,
   deletePrefix,
   inProcessWorker,
   queueClient,
@@ -45,14 +46,7 @@ const residents = (sim: Awaited<ReturnType<typeof testSimulator>>, integrationId
 describe('worker', () => {
   it('runs a manual trigger end to end: every building planned and applied, the run recorded', async () => {
     const { sim, q } = await setup();
-    const { runId } = await enqueueRun(q.feedsQueue, q.runs, {
-      feed: 'demo',
-      building: null,
-      trigger: 'manual',
-      actor: 'test',
-      dryRun: false,
-    });
-    const run = await waitForRun(q.runs, runId, 20_000);
+    const run = await syncAndWait(q);
     expect(run.status).toBe('applied');
     expect(run).toMatchObject({
       trigger: 'manual',
@@ -68,14 +62,7 @@ describe('worker', () => {
 
   it('a dry run plans and changes nothing', async () => {
     const { sim, q } = await setup();
-    const { runId } = await enqueueRun(q.feedsQueue, q.runs, {
-      feed: 'demo',
-      building: null,
-      trigger: 'manual',
-      actor: 'test',
-      dryRun: true,
-    });
-    const run = await waitForRun(q.runs, runId, 20_000);
+    const run = await syncAndWait(q, { dryRun: true });
     expect(run.status).toBe('planned');
     expect(run.buildings[MAPLE_COURT]?.plan?.buildings[0]?.remove).toHaveLength(1);
     expect(sim.requests.since().every((r) => r.method === 'GET')).toBe(true);
@@ -83,19 +70,7 @@ describe('worker', () => {
 
   it('holds a plan over a guard, applies it exactly on approval, and refuses approval once OpenApp changed', async () => {
     const { sim, q } = await setup({ mappingEdit: (m) => m.replace('max_removals: 10', 'max_removals: 0') });
-    const held = await waitForRun(
-      q.runs,
-      (
-        await enqueueRun(q.feedsQueue, q.runs, {
-          feed: 'demo',
-          building: null,
-          trigger: 'manual',
-          actor: 'test',
-          dryRun: false,
-        })
-      ).runId,
-      20_000,
-    );
+    const held = await syncAndWait(q);
     expect(held.status).toBe('held');
     expect(held.buildings[MAPLE_COURT]?.status).toBe('held');
     // Adds went ahead; the removal waits.
@@ -119,19 +94,7 @@ describe('worker', () => {
         '01JHMXBMA0XB6V6Z2EABR2E8RA',
         residentRole(MAPLE_COURT),
       );
-    const second = await waitForRun(
-      q.runs,
-      (
-        await enqueueRun(q.feedsQueue, q.runs, {
-          feed: 'demo',
-          building: null,
-          trigger: 'manual',
-          actor: 'test',
-          dryRun: false,
-        })
-      ).runId,
-      20_000,
-    );
+    const second = await syncAndWait(q);
     expect(second.status).toBe('held');
     sim
       .store()
@@ -154,20 +117,7 @@ describe('worker', () => {
 
   it('holds a run whose source shrank far below the last good run', async () => {
     const { sim, files, q } = await setup();
-    const trigger = async () =>
-      waitForRun(
-        q.runs,
-        (
-          await enqueueRun(q.feedsQueue, q.runs, {
-            feed: 'demo',
-            building: null,
-            trigger: 'manual',
-            actor: 'test',
-            dryRun: false,
-          })
-        ).runId,
-        20_000,
-      );
+    const trigger = async () => syncAndWait(q);
     expect((await trigger()).status).toBe('applied');
     // The next export lost most of its rows (a truncated file): only two residents are left.
     const { readFile, writeFile } = await import('node:fs/promises');
