@@ -13,12 +13,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ulid } from 'ulid';
 import { loadFeedsFile } from '../../src/feeds/load-feeds.js';
-import { createMetrics } from '../../src/http/http-metrics.js';
-import { buildHttpServer } from '../../src/http/http-server.js';
+import { openHttpService } from '../../src/http/http-service.js';
 import { silentLogger } from '../../src/logger.js';
-import { openQueueClient } from '../../src/queue/queue-client.js';
 import type { RunRecord } from '../../src/queue/run-record.js';
-import { MAPLE_COURT, ORG_ID, clientFor, residentRole, testSimulator } from '../../test/helpers/simulator.js';
+import { MAPLE_COURT, ORG_ID, residentRole, testSimulator } from '../../test/helpers/simulator.js';
 import { REDIS_URL, deletePrefix, inProcessWorker, removeDir, writeFeed } from '../../test/helpers/worker.js';
 import {
   ADMIN_TOKEN,
@@ -75,26 +73,20 @@ export async function measureEndToEnd(repetitions: number): Promise<EndToEndRepo
 
     const feeds = await loadFeedsFile(files.feedsFile);
     const logger = silentLogger();
-    const queues = openQueueClient(REDIS_URL, prefix, logger, { failFast: true, name: 'pms-sync-server' });
+    const service = openHttpService({
+      feeds,
+      redisUrl: REDIS_URL,
+      prefix,
+      logger,
+      adminToken: ADMIN_TOKEN,
+      env: { [SECRET_ENV]: WEBHOOK_SECRET },
+      openapp: { baseUrl: sim.apiRoot, apiKey: sim.key, orgId: ORG_ID, generation: '2026' },
+    });
+    const { app, queues } = service;
     cleanup.push(
       () => deletePrefix(prefix),
-      () => queues.close(),
+      () => service.close(),
     );
-    const metrics = createMetrics({ runs: queues.runs, queues: [queues.feedsQueue, queues.buildingsQueue] });
-    const client = clientFor(sim);
-    cleanup.push(() => client.close());
-    const app = buildHttpServer({
-      feeds,
-      queues,
-      redis: queues.redis,
-      client,
-      logger,
-      metrics,
-      adminToken: ADMIN_TOKEN,
-      prefix,
-      env: { [SECRET_ENV]: WEBHOOK_SECRET },
-    });
-    cleanup.push(() => app.close());
     if (!(await queues.ready(5_000))) throw new Error(`Redis at ${REDIS_URL} did not answer`);
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();

@@ -9,11 +9,9 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { loadFeedsFile } from '../../src/feeds/load-feeds.js';
-import { createMetrics, openAppCallObserver, type ServerMetrics } from '../../src/http/http-metrics.js';
-import { buildHttpServer } from '../../src/http/http-server.js';
+import type { ServerMetrics } from '../../src/http/http-metrics.js';
+import { openHttpService } from '../../src/http/http-service.js';
 import { createLogger } from '../../src/logger.js';
-import { OpenAppClient } from '../../src/openapp/openapp-client.js';
-import { openQueueClient } from '../../src/queue/queue-client.js';
 import { WEBHOOK_PATH, ADMIN_TOKEN, SECRET_ENV, WEBHOOK_SECRET } from './signing.js';
 import { parentMessageSchema, type ChildMessage, type SideInput, type SideReport } from './side-protocol.js';
 
@@ -53,40 +51,17 @@ async function webhookSide(input: Extract<SideInput, { side: 'webhook' }>): Prom
     format: 'json',
     secrets: [input.apiKey, secretPart, ADMIN_TOKEN, WEBHOOK_SECRET],
   });
-  const queues = openQueueClient(input.redisUrl, input.prefix, logger, {
-    failFast: true,
-    name: 'pms-sync-server',
-  });
-  const metrics = createMetrics({ runs: queues.runs, queues: [queues.feedsQueue, queues.buildingsQueue] });
-  const client = new OpenAppClient({
-    baseUrl: input.apiRoot,
-    apiKey: input.apiKey,
-    orgId: input.orgId,
-    generation: '2026',
-    logger,
-    onAttempt: openAppCallObserver(metrics),
-  });
-  const app = buildHttpServer({
+  const service = openHttpService({
     feeds,
-    queues,
-    redis: queues.redis,
-    client,
-    logger,
-    metrics,
-    adminToken: ADMIN_TOKEN,
+    redisUrl: input.redisUrl,
     prefix: input.prefix,
+    logger,
+    adminToken: ADMIN_TOKEN,
     env: { [SECRET_ENV]: WEBHOOK_SECRET },
+    openapp: { baseUrl: input.apiRoot, apiKey: input.apiKey, orgId: input.orgId, generation: '2026' },
   });
-  if (!(await queues.ready())) throw new Error(`Redis at ${input.redisUrl} did not answer`);
-  return {
-    app,
-    outcomes: () => outcomesOf(metrics),
-    close: async () => {
-      await app.close();
-      await queues.close();
-      await client.close();
-    },
-  };
+  if (!(await service.queues.ready())) throw new Error(`Redis at ${input.redisUrl} did not answer`);
+  return { app: service.app, outcomes: () => outcomesOf(service.metrics), close: () => service.close() };
 }
 
 function minus(after: Record<string, number>, before: Record<string, number>): Record<string, number> {

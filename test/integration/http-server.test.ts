@@ -8,18 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { waitForRun } from '../../src/cli/wait-for-run.js';
 import { loadFeedsFile } from '../../src/feeds/load-feeds.js';
-import { createMetrics, openAppCallObserver } from '../../src/http/http-metrics.js';
-import { buildHttpServer } from '../../src/http/http-server.js';
+import { openHttpService } from '../../src/http/http-service.js';
 import type { Logger } from '../../src/logger.js';
 import { silentLogger } from '../../src/logger.js';
-import { openQueueClient } from '../../src/queue/queue-client.js';
-import {
-  MAPLE_COURT,
-  capturingLogger,
-  clientFor,
-  residentRole,
-  testSimulator,
-} from '../helpers/simulator.js';
+import { MAPLE_COURT, capturingLogger, ORG_ID, residentRole, testSimulator } from '../helpers/simulator.js';
 import {
   REDIS_URL,
   deletePrefix,
@@ -51,20 +43,16 @@ async function setup(
   );
   const feeds = await loadFeedsFile(files.feedsFile);
   const logger = options.logger ?? silentLogger();
-  const queues = openQueueClient(options.redisUrl ?? REDIS_URL, prefix, logger, { failFast: true });
-  const metrics = createMetrics({ runs: queues.runs, queues: [queues.feedsQueue, queues.buildingsQueue] });
-  const client = clientFor(sim, { onAttempt: openAppCallObserver(metrics) });
-  const app = buildHttpServer({
+  const service = openHttpService({
     feeds,
-    queues,
-    redis: queues.redis,
-    client,
-    logger,
-    metrics,
-    adminToken: ADMIN,
+    redisUrl: options.redisUrl ?? REDIS_URL,
     prefix,
+    logger,
+    adminToken: ADMIN,
     env: { WEBHOOK_SECRET_DEMO: `whsec_b2xkLXNlY3JldC1yb3RhdGVkLW91dA== ${SECRET}` },
+    openapp: { baseUrl: sim.apiRoot, apiKey: sim.key, orgId: ORG_ID, generation: '2026' },
   });
+  const { app, queues } = service;
   await queues.ready(1_000);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
@@ -73,9 +61,7 @@ async function setup(
     () => sim.close(),
     () => removeDir(files.dir),
     () => deletePrefix(prefix),
-    () => client.close(),
-    () => queues.close(),
-    () => app.close(),
+    () => service.close(),
   );
   if (options.worker) {
     const worker = await inProcessWorker(sim, files.feedsFile, prefix);
