@@ -4,9 +4,9 @@
  * How a file is read:
  * 1. A bounded prefix (64 KiB, grown up to 1 MiB only if the header search needs more lines) is
  *    read up front to decide the encoding, find the header line and sniff the delimiter.
- * 2. The rows are streamed from the byte after the header line into a RowParser: a csv-parse
- *    Parser that passes each chunk through a Utf8Transcoder (checks or converts to UTF-8) and
- *    numbers the records. Banner lines above the header are never parsed, so a stray quote in a
+ * 2. The rows are streamed from the byte after the header line: each chunk is decoded by a
+ *    Utf8Transcoder (checks UTF-8 or decodes Windows-1252) and parsed by a RowReader (papaparse's
+ *    parser, line numbers, record size limit; see row-reader.ts). Banner lines above the header are never parsed, so a stray quote in a
  *    report title cannot swallow the file. The file is never read whole; each iteration of `rows`
  *    opens its own stream (nothing is opened until the rows are iterated, and breaking out of the
  *    loop closes the file).
@@ -24,34 +24,35 @@
  *   a SourceReadError naming their line (the file mixes encodings) rather than becoming U+FFFD.
  *   `encoding` in the result is a getter: for an all-ASCII prefix it reads 'utf-8' until the stream
  *   settles, then tells what it settled on.
- * - Quotes: `relax_quotes: true`. Real exports hold unquoted cells like `5" pipe`; those are read
- *   as written instead of failing the whole file (CSV_INVALID_CLOSING_QUOTE / INVALID_OPENING_QUOTE
- *   cannot happen). A quoted cell with a bare quote inside (`"O"Brien"`) keeps its text with the
- *   quotes as written, for the mapping layer to show. A quote that opens a cell and never closes
- *   still fails (CSV_QUOTE_NOT_CLOSED at the end of the file, or CSV_MAX_RECORD_SIZE once the
- *   runaway cell passes `maxRecordBytes`), with the line where that record starts.
- * - Blank lines yield nothing; lines of only delimiters or spaces are rows. (The parser runs with
- *   `skip_empty_lines: false` and RowParser drops blank records, so they can be counted.)
+ * - Quotes are lenient: real exports hold unquoted cells like `5" pipe`; those are read as
+ *   written instead of failing the whole file. A quoted cell with a bare quote inside
+ *   (`"O"Brien"`) keeps that quote (`O"Brien`). A quote that opens a cell and never closes still
+ *   fails (at the end of the file, or once the runaway cell passes `maxRecordBytes`), with the
+ *   line where that record starts.
+ * - Blank lines yield nothing; lines of only delimiters or spaces are rows.
  * - Line breaks: CRLF, LF and a lone CR all end a line and a record (mixed endings included), and
  *   line numbers count them the same way (see physical-lines.ts).
  * - Line numbers: SourceRow.line is the physical line of the original file where the record
  *   starts, banner and blank lines included, a multi-line quoted cell counted as the lines it
- *   spans (see row-parser.ts for why csv-parse's `info.lines` is not used).
+ *   spans (counted by the RowReader).
  * - A UTF-8 BOM is stripped whatever the encoding option; a UTF-16 BOM is an error (Excel's
  *   "Unicode Text" export), as neither supported encoding could read it.
  */
 import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { CsvError, type Options } from 'csv-parse';
-import { parse as parseSync } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { detectSampleEncoding, hasUtf16Bom, utf8BomLength } from './detect-encoding.js';
 import { lineAtByteOffset, splitLines, type LineSpan } from './physical-lines.js';
-import { RowParser } from './row-parser.js';
+import { CsvSyntaxError, parseLine, RowReader } from './row-reader.js';
 import { describeDelimiter, sniffDelimiter, type Delimiter } from './sniff-delimiter.js';
 import { SourceReadError, type SourceReadResult, type SourceRow } from './source-row.js';
-import { NotUtf8Error, Utf8Transcoder, type TranscoderEncoding } from './utf8-transcoder.js';
+import {
+  NotUtf8Error,
+  Utf8Transcoder,
+  type TranscodeResult,
+  type TranscoderEncoding,
+} from './utf8-transcoder.js';
 
 export interface CsvSourceOptions {
   delimiter: 'auto' | ',' | ';' | '\t' | '|';
@@ -75,7 +76,6 @@ export const HEADER_SEARCH_LINES = 200;
 const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
 /** Read size of the row stream: Node's default; 256 KiB was no faster on a 200,000-row file and used more memory. */
 const STREAM_CHUNK_BYTES = 64 * 1024;
-const RECORD_DELIMITERS = ['\r\n', '\n', '\r'];
 
 export async function openCsvSource(file: string, options: CsvSourceOptions): Promise<CsvSource> {
   const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
@@ -121,14 +121,7 @@ export async function openCsvSource(file: string, options: CsvSourceOptions): Pr
     encodingOption: options.encoding,
     encoding,
     maxRecordBytes,
-    parseOptions: {
-      delimiter: found.delimiter,
-      record_delimiter: RECORD_DELIMITERS,
-      relax_column_count: true,
-      relax_quotes: true,
-      max_record_size: maxRecordBytes,
-      bom: false,
-    },
+    delimiter: found.delimiter,
   };
   return {
     header: { line: headerLine, columns: found.columns },
@@ -150,7 +143,7 @@ interface StreamContext {
   /** Updated when an undecided stream settles, so later iterations and the `encoding` getter know. */
   encoding: TranscoderEncoding;
   maxRecordBytes: number;
-  parseOptions: Options;
+  delimiter: Delimiter;
 }
 
 async function* readRows(ctx: StreamContext): AsyncGenerator<SourceRow, void, undefined> {
@@ -158,21 +151,38 @@ async function* readRows(ctx: StreamContext): AsyncGenerator<SourceRow, void, un
   const transcoder = new Utf8Transcoder(ctx.encoding, ctx.start, (settled) => {
     ctx.encoding = settled;
   });
-  const parser = new RowParser(ctx.parseOptions, ctx.firstLine, transcoder, () => input.destroy());
-  // Not stream.pipeline: it would destroy the parser on a read error and drop the rows it has
-  // parsed but not handed out yet. A failure ends the parser's output instead (see RowParser).
-  input.on('error', (err) => parser.fail(err));
-  input.pipe(parser);
+  const reader = new RowReader(ctx.delimiter, ctx.firstLine, ctx.maxRecordBytes);
+  const rows: SourceRow[] = [];
+  /** Parses decoded text into `rows`; what stopped the read, if anything (the rows before it are in). */
+  const feed = ({ output, error }: TranscodeResult, final: boolean): unknown => {
+    try {
+      if (output !== '') reader.write(output, rows);
+      if (error) return error;
+      if (final) reader.end(rows);
+    } catch (err) {
+      return err;
+    }
+    return undefined;
+  };
+  let failure: unknown;
   try {
-    for await (const row of parser) yield row as SourceRow;
+    for await (const chunk of input) {
+      failure = feed(transcoder.write(chunk as Buffer), false);
+      for (const row of rows) yield row;
+      rows.length = 0;
+      if (failure !== undefined) break;
+    }
+    if (failure === undefined) {
+      failure = feed(transcoder.end(), true);
+      for (const row of rows) yield row;
+    }
   } catch (err) {
-    parser.fail(err);
+    failure = err; // the file could not be read on
   } finally {
     // Also runs when the consumer breaks out early: closes the file.
     input.destroy();
-    parser.destroy();
   }
-  if (parser.failure !== undefined) throw await toSourceReadError(parser.failure, ctx, parser.failureLine);
+  if (failure !== undefined) throw await toSourceReadError(failure, ctx, reader.line);
 }
 
 async function toSourceReadError(err: unknown, ctx: StreamContext, line: number): Promise<SourceReadError> {
@@ -186,10 +196,10 @@ async function toSourceReadError(err: unknown, ctx: StreamContext, line: number)
       { cause: err },
     );
   }
-  if (err instanceof CsvError) {
+  if (err instanceof CsvSyntaxError) {
     return new SourceReadError(
-      `${file}, line ${line}: ${csvErrorText(err, ctx.maxRecordBytes)}`,
-      { file, line },
+      `${file}, line ${err.line}: ${csvErrorText(err, ctx.maxRecordBytes)}`,
+      { file, line: err.line },
       { cause: err },
     );
   }
@@ -209,25 +219,19 @@ async function toSourceReadError(err: unknown, ctx: StreamContext, line: number)
   );
 }
 
-function csvErrorText(err: CsvError, maxRecordBytes: number): string {
+function csvErrorText(err: CsvSyntaxError, maxRecordBytes: number): string {
   switch (err.code) {
-    case 'CSV_QUOTE_NOT_CLOSED':
+    case 'quote_not_closed':
       return (
         'a quoted cell is never closed, so the rest of the file cannot be read. ' +
         'Fix the quote (a quote inside a quoted cell is written "") or re-export the file.'
       );
-    case 'CSV_MAX_RECORD_SIZE':
+    case 'record_too_large':
       return (
         `the record starting here is larger than ${formatBytes(maxRecordBytes)}. ` +
         'This is almost always a quoted cell that is never closed and swallows the lines after it; ' +
         'fix the quote or re-export the file.'
       );
-    case 'CSV_INVALID_CLOSING_QUOTE':
-    case 'INVALID_OPENING_QUOTE':
-    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
-      return `a quote is misplaced (${err.message}). Fix the quote or re-export the file.`;
-    default:
-      return `the CSV cannot be read (${err.code}: ${err.message}).`;
   }
 }
 
@@ -286,7 +290,7 @@ function findHeader(
     const delimiter = explicit ?? sniffDelimiter(text);
     let cells: string[];
     try {
-      cells = parseLine(text, delimiter);
+      cells = parseLine(text, delimiter, n);
     } catch (err) {
       throw new SourceReadError(
         `${file}, line ${n}: the header line has a quoted cell that is not closed on that line. ` +
@@ -347,18 +351,6 @@ function findHeader(
       'Check csv.header.contains in the mapping against the header of the file (names match trimmed and case-insensitively).',
     { file },
   );
-}
-
-/** The cells of one line, by the same rules as the row stream. Throws a CsvError on an unclosed quote. */
-function parseLine(text: string, delimiter: Delimiter): string[] {
-  const records = parseSync(text, {
-    delimiter,
-    record_delimiter: RECORD_DELIMITERS,
-    relax_column_count: true,
-    relax_quotes: true,
-    bom: false,
-  });
-  return records[0] ?? [];
 }
 
 interface Prefix {
@@ -426,7 +418,7 @@ function isErrnoException(err: unknown): err is NodeJS.ErrnoException & { code: 
   return (
     err instanceof Error &&
     typeof (err as NodeJS.ErrnoException).code === 'string' &&
-    !(err instanceof CsvError)
+    !(err instanceof CsvSyntaxError)
   );
 }
 

@@ -1,11 +1,11 @@
 /**
- * Turns the bytes of a CSV file into UTF-8 bytes for csv-parse, which parses bytes and decodes
- * each cell as UTF-8. Fed chunk by chunk (`write`, then `end`):
- * - `utf-8`: bytes pass through unchanged after a check that they are valid UTF-8 (a native
- *   `isUtf8` per chunk). At the first invalid byte the valid bytes before it are returned with a
- *   NotUtf8Error carrying the byte's file offset: never a silent U+FFFD in a resident's name.
+ * Decodes the bytes of a CSV file into text for the row reader, chunk by chunk (`write`, then
+ * `end`); a character cut by the end of a chunk waits for the next one.
+ * - `utf-8`: decoded after a check that the bytes are valid UTF-8 (a native `isUtf8` per chunk).
+ *   At the first invalid byte the text before it is returned with a NotUtf8Error carrying the
+ *   byte's file offset: never a silent U+FFFD in a resident's name.
  * - `windows-1252`: each chunk is decoded by iconv-lite (a single-byte encoding, so a chunk
- *   boundary never cuts a character) and re-encoded as UTF-8.
+ *   boundary never cuts a character).
  * - `undecided`: the file's sample was plain ASCII, which reads the same in both encodings. Bytes
  *   pass through while they stay ASCII; at the first non-ASCII byte the rest of that chunk decides,
  *   by the same rule as the sample (valid UTF-8 → utf-8, else windows-1252). Everything before was
@@ -19,6 +19,7 @@ import { firstInvalidUtf8, firstNonAscii, utf8IncompleteTail } from './detect-en
 export type TranscoderEncoding = 'undecided' | 'utf-8' | 'windows-1252';
 
 const EMPTY = Buffer.alloc(0);
+const NO_TEXT = '';
 
 /** The file is being read as UTF-8 and byte `byteOffset` (from the start of the file) is not UTF-8. */
 export class NotUtf8Error extends Error {
@@ -29,9 +30,9 @@ export class NotUtf8Error extends Error {
 }
 
 export interface TranscodeResult {
-  /** UTF-8 bytes for the parser. */
-  output: Buffer;
-  /** Set when the input stops being UTF-8; `output` holds the valid bytes before that point. */
+  /** The decoded text. */
+  output: string;
+  /** Set when the input stops being UTF-8; `output` holds the text before that point. */
   error?: NotUtf8Error;
 }
 
@@ -78,22 +79,22 @@ export class Utf8Transcoder {
 
   /** The end of the input: a character still cut off is not UTF-8. */
   end(): TranscodeResult {
-    if (this.carry.length === 0) return { output: EMPTY };
+    if (this.carry.length === 0) return { output: NO_TEXT };
     const rest = this.carry;
     this.carry = EMPTY;
-    if (this.encoding === 'utf-8') return { output: EMPTY, error: new NotUtf8Error(this.offset) };
+    if (this.encoding === 'utf-8') return { output: NO_TEXT, error: new NotUtf8Error(this.offset) };
     if (this.encoding === 'undecided') this.decide('windows-1252');
     return this.decode1252(rest);
   }
 
   private pass(bytes: Buffer): TranscodeResult {
     this.offset += bytes.length;
-    return { output: bytes };
+    return { output: bytes.toString('utf8') };
   }
 
   private decode1252(bytes: Buffer): TranscodeResult {
     this.offset += bytes.length;
-    return { output: Buffer.from(iconv.decode(bytes, 'windows-1252'), 'utf8') };
+    return { output: iconv.decode(bytes, 'windows-1252') };
   }
 
   private keep(bytes: Buffer): void {
