@@ -44,7 +44,10 @@ const MIN_RATIO = 0.5;
 const MAX_RSS_KIB = 512 * 1024;
 const SIDE_SCRIPT = fileURLToPath(new URL('./plan-throughput/measure-side.ts', import.meta.url));
 /** Both sides alike; the plan side forces a GC after its peak is read, to report its live heap. */
-const NODE_FLAGS = ['--expose-gc'];
+const NODE_FLAGS = [
+  '--expose-gc',
+  ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_CPU_PROF] : []),
+];
 
 type PlanReport = SideReport & Required<Pick<SideReport, 'phases' | 'calls' | 'memory' | 'counts'>>;
 

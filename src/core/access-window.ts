@@ -21,18 +21,28 @@ export type AccessVerdict =
 /**
  * Epoch ms of local midnight starting `date` shifted by `days`. Time-zone arithmetic is the costly
  * part of planning a large export, and an export holds only a few thousand distinct dates, so the
- * answers are remembered (a pure function of its arguments; the cache is bounded).
+ * answers are remembered (a pure function of its arguments; the cache is bounded). Nested maps
+ * (zone, then days, then date) rather than one joined key: no string is built per lookup.
  */
-const midnights = new Map<string, number>();
+const midnights = new Map<string, Map<number, Map<CalendarDate, number>>>();
+let cachedMidnights = 0;
 const MIDNIGHT_CACHE_LIMIT = 100_000;
 
 function localMidnight(date: CalendarDate, days: number, zone: string): number {
-  const key = `${date}|${days}|${zone}`;
-  const known = midnights.get(key);
+  let byDays = midnights.get(zone);
+  if (byDays === undefined) midnights.set(zone, (byDays = new Map()));
+  let byDate = byDays.get(days);
+  if (byDate === undefined) byDays.set(days, (byDate = new Map()));
+  const known = byDate.get(date);
   if (known !== undefined) return known;
   const value = DateTime.fromISO(date, { zone }).plus({ days }).startOf('day').toMillis();
-  if (midnights.size >= MIDNIGHT_CACHE_LIMIT) midnights.clear();
-  midnights.set(key, value);
+  if (cachedMidnights >= MIDNIGHT_CACHE_LIMIT) {
+    midnights.clear();
+    cachedMidnights = 0;
+    return value;
+  }
+  byDate.set(date, value);
+  cachedMidnights++;
   return value;
 }
 

@@ -53,8 +53,35 @@ const normEmail = (e: string | null | undefined) => (e ? e.trim().toLowerCase() 
 interface Judged {
   record: ResidentRecord;
   kind: AccessVerdict['kind'];
+  /** The OpenApp user the record stands for, when known (see `resolveUserIds`). */
+  userId: string | undefined;
   /** Why, in words: built only for the records a plan shows (see `reasonOf`). */
-  reason?: string;
+  reason: string | undefined;
+}
+
+/**
+ * Lower-cased email -> user id of each building's users (the first user with that email).
+ * Remembered per `actual` map: planSync asks for it twice (lookups, then the plan), and building it
+ * for a large organisation is a noticeable part of planning.
+ */
+const emailIndexes = new WeakMap<object, Map<string, Map<string, string>>>();
+
+function buildingEmailIndex(
+  actual: ReadonlyMap<string, readonly BuildingUser[]>,
+): Map<string, Map<string, string>> {
+  const known = emailIndexes.get(actual);
+  if (known) return known;
+  const index = new Map<string, Map<string, string>>();
+  for (const [integrationId, users] of actual) {
+    const byEmail = new Map<string, string>();
+    for (const u of users) {
+      const e = normEmail(u.email);
+      if (e && !byEmail.has(e)) byEmail.set(e, u.userId);
+    }
+    index.set(integrationId, byEmail);
+  }
+  emailIndexes.set(actual, index);
+  return index;
 }
 
 /**
@@ -67,10 +94,7 @@ export function emailsToLookUp(
   access: AccessRules,
   now: number,
 ): string[] {
-  const known = new Map<string, Set<string>>();
-  for (const [integrationId, users] of actual) {
-    known.set(integrationId, new Set(users.map((u) => normEmail(u.email)).filter((e): e is string => !!e)));
-  }
+  const known = buildingEmailIndex(actual);
   const wanted = new Set<string>();
   for (const r of records) {
     if (r.openappUserId || !r.email) continue;
@@ -80,98 +104,77 @@ export function emailsToLookUp(
   return [...wanted].sort();
 }
 
+/** One building's plan before removals and guards: who should have access, and how. */
+interface DesiredState {
+  integrationId: string;
+  role: string;
+  here: readonly Judged[];
+  actualUsers: readonly BuildingUser[];
+  managed: BuildingUser[];
+  /** OpenApp user id -> the records that want them here (a shared email or two units is one user). */
+  desired: Map<string, Judged[]>;
+  add: PlannedAdd[];
+  needsInvite: NeededInvite[];
+  unchanged: number;
+  review: BuildingPlan['review'];
+}
+
 export function plan(input: PlannerInput): Plan {
   const { policy, now } = input;
   const judged: Judged[] = input.records.map((record) => ({
     record,
     kind: accessKind(record, policy.access, now),
+    userId: undefined,
+    reason: undefined,
   }));
   const why = (j: Judged): string => (j.reason ??= accessAt(j.record, policy.access, now).reason);
-
-  // Global indexes: a user the PMS lists anywhere is the feed's to manage.
-  const byEmail = new Map<string, Judged[]>();
-  for (const j of judged) if (j.record.email) push(byEmail, j.record.email, j);
-
-  const protectedIds = new Set(policy.protectedUserIds);
-  const protectedEmails = new Set(policy.protectedEmails.map((e) => e.trim().toLowerCase()));
-  const rejectedBy = indexRejected(input.rejected);
-
-  const totalRows = input.stats.records + input.stats.rejected;
-  const rejectedPercent = totalRows === 0 ? 0 : (input.rejected.length * 100) / totalRows;
+  resolveUserIds(judged, input.actual, input.directory);
 
   const byBuilding = new Map<string, Judged[]>();
   for (const j of judged) push(byBuilding, j.record.integrationId, j);
   const buildingIds = [...new Set([...input.buildings, ...byBuilding.keys()])].sort();
-  const userIdOf = resolveUserIds(judged, input.actual, input.directory);
+
+  // Pass 1: who should have access where.
+  const states = buildingIds.map((integrationId) =>
+    desiredState(integrationId, byBuilding.get(integrationId) ?? [], input, why),
+  );
+
+  // A managed user nobody wants is a removal candidate; what the PMS says about them anywhere (by
+  // user id or email: a user the PMS lists anywhere is the feed's to manage) decides. Only the
+  // candidates are indexed: on a quiet night they are a few hundred among hundreds of thousands.
+  const candidateIds = new Set<string>();
+  const candidateEmails = new Set<string>();
+  for (const state of states) {
+    for (const u of state.managed) {
+      if (state.desired.has(u.userId)) continue;
+      candidateIds.add(u.userId);
+      const e = normEmail(u.email);
+      if (e) candidateEmails.add(e);
+    }
+  }
   const byUserId = new Map<string, Judged[]>();
-  for (const j of judged) {
-    const id = userIdOf.get(j);
-    if (id) push(byUserId, id, j);
+  const byEmail = new Map<string, Judged[]>();
+  if (candidateIds.size > 0) {
+    for (const j of judged) {
+      if (j.userId !== undefined && candidateIds.has(j.userId)) push(byUserId, j.userId, j);
+      const e = j.record.email;
+      if (e && candidateEmails.has(e)) push(byEmail, e, j);
+    }
   }
 
-  const buildings = buildingIds.map((integrationId): BuildingPlan => {
-    const role = roleFor(policy.roleTemplate, integrationId);
-    const here = byBuilding.get(integrationId) ?? [];
-    const actualUsers = input.actual.get(integrationId) ?? [];
-    const managed = actualUsers.filter((u) => u.role === role);
-    const managedIds = new Set(managed.map((u) => u.userId));
+  const protectedIds = new Set(policy.protectedUserIds);
+  const protectedEmails = new Set(policy.protectedEmails.map((e) => e.trim().toLowerCase()));
+  const rejectedBy = indexRejected(input.rejected);
+  const totalRows = input.stats.records + input.stats.rejected;
+  const rejectedPercent = totalRows === 0 ? 0 : (input.rejected.length * 100) / totalRows;
 
-    // Desired users of this building, grouped by OpenApp user (a shared email or two units is one user).
-    const desired = new Map<string, Judged[]>();
-    const invites = new Map<string, Judged[]>();
-    const review: BuildingPlan['review'] = [];
-    for (const j of here) {
-      if (j.kind === 'undetermined') {
-        review.push({
-          key: j.record.key,
-          line: j.record.line,
-          name: j.record.name,
-          unit: j.record.unit,
-          reason: why(j),
-        });
-        continue;
-      }
-      if (j.kind !== 'granted') continue;
-      const userId = userIdOf.get(j);
-      if (userId) push(desired, userId, j);
-      else if (j.record.email || j.record.phone)
-        push(invites, (j.record.email ?? j.record.phone) as string, j);
-    }
-
-    const add: PlannedAdd[] = [];
-    let unchanged = 0;
-    for (const [userId, js] of desired) {
-      if (managedIds.has(userId)) {
-        unchanged++;
-        continue;
-      }
-      const first = js[0] as Judged;
-      add.push({
-        userId,
-        name: first.record.name,
-        email: first.record.email ?? actualUsers.find((u) => u.userId === userId)?.email ?? null,
-        keys: js.map((j) => j.record.key),
-        units: unique(js.map((j) => j.record.unit)),
-        reason: unique(js.map((j) => why(j))).join('; '),
-      });
-    }
-
-    const needsInvite: NeededInvite[] = [...invites.values()].map((js) => {
-      const first = js[0] as Judged;
-      return {
-        email: first.record.email ?? null,
-        phone: first.record.phone ?? null,
-        name: first.record.name,
-        keys: js.map((j) => j.record.key),
-        units: unique(js.map((j) => j.record.unit)),
-        reason: `no OpenApp account for this ${first.record.email ? 'email' : 'phone'}; ${why(first)}`,
-      };
-    });
-
+  // Pass 2: removals and guards.
+  const buildings = states.map((state): BuildingPlan => {
+    const { integrationId, desired } = state;
     const remove: PlannedRemoval[] = [];
     const kept: KeptUser[] = [];
     const unmanaged: KeptUser[] = [];
-    for (const user of managed) {
+    for (const user of state.managed) {
       if (desired.has(user.userId)) continue;
       const who = { userId: user.userId, name: user.name ?? null, email: user.email };
       const email = normEmail(user.email);
@@ -208,8 +211,8 @@ export function plan(input: PlannerInput): Plan {
 
     const { always, ifRemoving } = guardVerdict({
       removals: remove.length,
-      managed: managed.length,
-      rowsForBuilding: here.length,
+      managed: state.managed.length,
+      rowsForBuilding: state.here.length,
       rejectedPercent,
       rejected: input.rejected.length,
       totalRows,
@@ -224,14 +227,14 @@ export function plan(input: PlannerInput): Plan {
     ];
     return {
       integrationId,
-      role,
-      add: sortBy(add, (a) => `${a.name}\u0000${a.userId}`),
+      role: state.role,
+      add: sortBy(state.add, (a) => `${a.name}\u0000${a.userId}`),
       remove: sortBy(remove, (r) => `${r.name ?? ''}\u0000${r.userId}`),
-      needsInvite: sortBy(needsInvite, (n) => `${n.name}\u0000${n.email ?? n.phone}`),
-      unchanged,
+      needsInvite: sortBy(state.needsInvite, (n) => `${n.name}\u0000${n.email ?? n.phone}`),
+      unchanged: state.unchanged,
       kept: sortBy(kept, (k) => `${k.name ?? ''}\u0000${k.userId}`),
       unmanaged: sortBy(unmanaged, (k) => `${k.name ?? ''}\u0000${k.userId}`),
-      review: sortBy(review, (r) => String(r.line).padStart(10, '0')),
+      review: sortBy(state.review, (r) => String(r.line).padStart(10, '0')),
       held: holdReasons.length > 0,
       holdReasons,
     };
@@ -247,6 +250,68 @@ export function plan(input: PlannerInput): Plan {
   };
 }
 
+function desiredState(
+  integrationId: string,
+  here: readonly Judged[],
+  input: PlannerInput,
+  why: (j: Judged) => string,
+): DesiredState {
+  const role = roleFor(input.policy.roleTemplate, integrationId);
+  const actualUsers = input.actual.get(integrationId) ?? [];
+  const managed = actualUsers.filter((u) => u.role === role);
+  const managedIds = new Set(managed.map((u) => u.userId));
+
+  const desired = new Map<string, Judged[]>();
+  const invites = new Map<string, Judged[]>();
+  const review: BuildingPlan['review'] = [];
+  for (const j of here) {
+    if (j.kind === 'undetermined') {
+      review.push({
+        key: j.record.key,
+        line: j.record.line,
+        name: j.record.name,
+        unit: j.record.unit,
+        reason: why(j),
+      });
+      continue;
+    }
+    if (j.kind !== 'granted') continue;
+    if (j.userId) push(desired, j.userId, j);
+    else if (j.record.email || j.record.phone) push(invites, (j.record.email ?? j.record.phone) as string, j);
+  }
+
+  const add: PlannedAdd[] = [];
+  let unchanged = 0;
+  for (const [userId, js] of desired) {
+    if (managedIds.has(userId)) {
+      unchanged++;
+      continue;
+    }
+    const first = js[0] as Judged;
+    add.push({
+      userId,
+      name: first.record.name,
+      email: first.record.email ?? actualUsers.find((u) => u.userId === userId)?.email ?? null,
+      keys: js.map((j) => j.record.key),
+      units: unique(js.map((j) => j.record.unit)),
+      reason: unique(js.map((j) => why(j))).join('; '),
+    });
+  }
+
+  const needsInvite: NeededInvite[] = [...invites.values()].map((js) => {
+    const first = js[0] as Judged;
+    return {
+      email: first.record.email ?? null,
+      phone: first.record.phone ?? null,
+      name: first.record.name,
+      keys: js.map((j) => j.record.key),
+      units: unique(js.map((j) => j.record.unit)),
+      reason: `no OpenApp account for this ${first.record.email ? 'email' : 'phone'}; ${why(first)}`,
+    };
+  });
+  return { integrationId, role, here, actualUsers, managed, desired, add, needsInvite, unchanged, review };
+}
+
 /**
  * The OpenApp user each record stands for: the user id the PMS carries, else the building user
  * with that email, else the one account a users search found for it.
@@ -255,25 +320,16 @@ function resolveUserIds(
   judged: readonly Judged[],
   actual: ReadonlyMap<string, readonly BuildingUser[]>,
   directory: ReadonlyMap<string, readonly string[]>,
-): Map<Judged, string> {
-  const byBuildingEmail = new Map<string, string>();
-  for (const [integrationId, users] of actual) {
-    for (const u of users) {
-      const e = normEmail(u.email);
-      if (e && !byBuildingEmail.has(`${integrationId}\u0000${e}`))
-        byBuildingEmail.set(`${integrationId}\u0000${e}`, u.userId);
-    }
-  }
-  const out = new Map<Judged, string>();
+): void {
+  const byBuildingEmail = buildingEmailIndex(actual);
   for (const j of judged) {
     const r = j.record;
-    const id =
+    j.userId =
       r.openappUserId ??
-      (r.email ? byBuildingEmail.get(`${r.integrationId}\u0000${r.email}`) : undefined) ??
-      (r.email ? soleAccount(directory.get(r.email)) : undefined);
-    if (id) out.set(j, id);
+      (r.email
+        ? (byBuildingEmail.get(r.integrationId)?.get(r.email) ?? soleAccount(directory.get(r.email)))
+        : undefined);
   }
-  return out;
 }
 
 /** Several accounts on one email cannot be told apart: better an invitation than the wrong person. */
