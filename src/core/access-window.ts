@@ -46,6 +46,24 @@ function localMidnight(date: CalendarDate, days: number, zone: string): number {
   return value;
 }
 
+const DAY_MS = 86_400_000;
+/** Every UTC offset in use lies within UTC−12:00 .. UTC+14:00. */
+const MAX_BEHIND_UTC_MS = 12 * 3_600_000;
+const MAX_AHEAD_OF_UTC_MS = 14 * 3_600_000;
+
+/**
+ * Whether `nowMs` is before local midnight starting `date` + `days` in `zone`. That midnight lies
+ * within 14 hours before to 12 hours after the same calendar midnight in UTC, whatever the zone
+ * and its daylight-saving time; most PMS dates (a move-in years ago, a move-out months ahead) are
+ * farther than that from now, so the zone is consulted only for dates near now.
+ */
+function isBeforeLocalMidnight(nowMs: number, date: CalendarDate, days: number, zone: string): boolean {
+  const utcMidnight = Date.parse(date) + days * DAY_MS;
+  if (nowMs < utcMidnight - MAX_AHEAD_OF_UTC_MS) return true;
+  if (nowMs >= utcMidnight + MAX_BEHIND_UTC_MS) return false;
+  return nowMs < localMidnight(date, days, zone);
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -82,13 +100,13 @@ function ruleFor(record: AccessInput, rules: AccessRules, nowMs: number): Rule {
   if (record.status === 'inactive') return 'inactive';
   // The move-out date, not the status, ends access ("Notice" can outlive the move-out).
   if (record.moveOut) {
-    if (nowMs >= localMidnight(record.moveOut, rules.moveOutGraceDays + 1, zone)) return 'moved_out';
+    if (!isBeforeLocalMidnight(nowMs, record.moveOut, rules.moveOutGraceDays + 1, zone)) return 'moved_out';
   } else if (record.status === 'past') {
     return 'past_without_date';
   }
   const start = record.moveIn ?? record.leaseStart;
   if (start) {
-    if (nowMs < localMidnight(start, -rules.moveInLeadDays, zone)) return 'moves_in';
+    if (isBeforeLocalMidnight(nowMs, start, -rules.moveInLeadDays, zone)) return 'moves_in';
   } else if (record.status === 'future') {
     return 'future_without_date';
   }

@@ -29,30 +29,19 @@ export function normaliseEmail(value: string): string | undefined {
   return EMAIL.test(email) ? email : undefined;
 }
 
-/** Spaces, parentheses, dots and dashes: how people group the digits of a phone number. */
-function isPhonePunctuation(code: number): boolean {
-  return (
-    code === 0x20 ||
-    code === 0x28 ||
-    code === 0x29 ||
-    code === 0x2e ||
-    code === 0x2d ||
-    code === 0xa0 ||
-    (code >= 0x2010 && code <= 0x2015) ||
-    code === 0x09
-  );
-}
+/** Spaces, parentheses, dots and dashes (ASCII and Unicode): how people group the digits of a phone number. */
+const PHONE_PUNCTUATION = /[ ().\-\u00a0\u2010-\u2015\t]/g;
+/** What is left of a phone number once its punctuation is gone: digits, perhaps after one leading "+". */
+const PHONE_DIGITS = /^\+?\d*$/;
 
 /** E.164 for a North American number ("(312) 555-0100" -> "+13125550100") or one already in E.164; else as written. */
 export function normalisePhone(value: string): string {
-  let digits = '';
-  let plus = false;
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (code >= 0x30 && code <= 0x39) digits += value[i];
-    else if (code === 0x2b && !plus && digits === '') plus = true;
-    else if (!isPhonePunctuation(code)) return value;
-  }
+  // One replace and one test rather than a loop appending digit by digit: a large export has a
+  // phone on most rows, and each appended digit was a string of its own.
+  const bare = value.replace(PHONE_PUNCTUATION, '');
+  if (!PHONE_DIGITS.test(bare)) return value;
+  const plus = bare.charCodeAt(0) === 0x2b;
+  const digits = plus ? bare.slice(1) : bare;
   if (plus && digits.length >= 7 && digits.length <= 15 && digits[0] !== '0') {
     return `+${digits}`;
   }

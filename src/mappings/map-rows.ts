@@ -532,7 +532,15 @@ class CompiledRowMapper implements RowMapper {
       // planner's reads of them stay monomorphic (optional fields added case by case made them
       // megamorphic and the planner several times slower on a large export).
       const record: ResidentRecord = {
-        key: `${integrationId}|${d.property ?? ''}|${d.unit}|${d.leaseId ?? ''}|${d.personId ?? d.email ?? d.phone ?? name.toLowerCase()}`,
+        // Joined, not a template: one flat string per record instead of a chain of string pieces
+        // that all stay alive with it.
+        key: [
+          integrationId,
+          d.property ?? '',
+          d.unit,
+          d.leaseId ?? '',
+          d.personId ?? d.email ?? d.phone ?? name.toLowerCase(),
+        ].join('|'),
         line,
         personId: d.personId,
         leaseId: d.leaseId,
@@ -569,7 +577,7 @@ class CompiledRowMapper implements RowMapper {
 
 function fullName(first: string | undefined, last: string | undefined): string | undefined {
   if (first === undefined) return last;
-  return last === undefined ? first : `${first} ${last}`;
+  return last === undefined ? first : [first, last].join(' '); // one flat string (see `key`)
 }
 
 type Labels = Partial<Record<CanonicalField, string>>;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DateTime } from 'luxon';
 import { accessAt, type AccessRules } from '../../src/core/access-window.js';
 import type { ResidentStatus } from '../../src/core/resident-record.js';
 
@@ -262,4 +263,32 @@ describe('accessAt', () => {
       accessAt({ status: 'notice', rawStatus: 'Notice', moveOut: '2026-12-15' }, chicago, now).reason,
     ).toBe('on notice, moves out 2026-12-15');
   });
+});
+
+describe('accessAt: exact at local midnight in the zones farthest from UTC', () => {
+  // Dates far from now are decided without time-zone arithmetic; these instants sit on both sides
+  // of the exact local midnight, where the zone must be consulted, and at the edges of the shortcut.
+  const zones = ['Pacific/Kiritimati', 'Etc/GMT+12', 'America/Los_Angeles', 'Australia/Lord_Howe', 'UTC'];
+  const deltasMs = [-26 * 3_600_000, -13 * 3_600_000, -1, 0, 1, 11 * 3_600_000, 13 * 3_600_000];
+  const cases = zones.flatMap((zone) =>
+    ['2026-04-05', '2026-10-04', '2026-12-31'].flatMap((date) =>
+      deltasMs.map((delta) => ({ zone, date, delta })),
+    ),
+  );
+  it.each(cases)(
+    '$zone, move-out $date, $delta ms from the midnight that ends it',
+    ({ zone, date, delta }) => {
+      const rules: AccessRules = { timeZone: zone, moveInLeadDays: 0, moveOutGraceDays: 0 };
+      const end = DateTime.fromISO(date, { zone }).plus({ days: 1 }).startOf('day').toMillis();
+      const verdict = accessAt(
+        { status: 'current', rawStatus: 'Current', moveOut: date },
+        rules,
+        end + delta,
+      );
+      expect(verdict.kind).toBe(delta >= 0 ? 'denied' : 'granted');
+      const start = DateTime.fromISO(date, { zone }).startOf('day').toMillis();
+      const moveIn = accessAt({ status: 'future', rawStatus: 'Future', moveIn: date }, rules, start + delta);
+      expect(moveIn.kind).toBe(delta >= 0 ? 'granted' : 'denied');
+    },
+  );
 });
