@@ -111,8 +111,11 @@ interface DesiredState {
   here: readonly Judged[];
   actualUsers: readonly BuildingUser[];
   managed: BuildingUser[];
-  /** OpenApp user id -> the records that want them here (a shared email or two units is one user). */
-  desired: Map<string, Judged[]>;
+  /**
+   * OpenApp user id -> the record that wants them here, or the records when several do (a shared
+   * email or two units is one user). One record is by far the common case: no array for it.
+   */
+  desired: Map<string, Judged | Judged[]>;
   add: PlannedAdd[];
   needsInvite: NeededInvite[];
   unchanged: number;
@@ -261,7 +264,7 @@ function desiredState(
   const managed = actualUsers.filter((u) => u.role === role);
   const managedIds = new Set(managed.map((u) => u.userId));
 
-  const desired = new Map<string, Judged[]>();
+  const desired = new Map<string, Judged | Judged[]>();
   const invites = new Map<string, Judged[]>();
   const review: BuildingPlan['review'] = [];
   for (const j of here) {
@@ -276,17 +279,23 @@ function desiredState(
       continue;
     }
     if (j.kind !== 'granted') continue;
-    if (j.userId) push(desired, j.userId, j);
-    else if (j.record.email || j.record.phone) push(invites, (j.record.email ?? j.record.phone) as string, j);
+    if (j.userId) {
+      const before = desired.get(j.userId);
+      if (before === undefined) desired.set(j.userId, j);
+      else if (Array.isArray(before)) before.push(j);
+      else desired.set(j.userId, [before, j]);
+    } else if (j.record.email || j.record.phone)
+      push(invites, (j.record.email ?? j.record.phone) as string, j);
   }
 
   const add: PlannedAdd[] = [];
   let unchanged = 0;
-  for (const [userId, js] of desired) {
+  for (const [userId, wanted] of desired) {
     if (managedIds.has(userId)) {
       unchanged++;
       continue;
     }
+    const js = Array.isArray(wanted) ? wanted : [wanted];
     const first = js[0] as Judged;
     add.push({
       userId,
