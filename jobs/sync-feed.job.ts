@@ -9,6 +9,7 @@ import { ulid } from 'ulid';
 import { z } from 'zod';
 import { JOB_DEFAULTS, type JobContext } from '../src/queue/job-context.js';
 import { runScope } from '../src/queue/enqueue-run.js';
+import { DatabaseSourceError } from '../src/sources/database-error.js';
 import { FeedScopeError, prepareFeedRun } from '../src/sync/feed-run.js';
 
 export const syncFeedPayload = z.object({
@@ -16,7 +17,7 @@ export const syncFeedPayload = z.object({
   /** Absent for scheduled jobs: the run is created when the job starts. */
   runId: z.string().min(1).optional(),
   building: z.string().min(1).nullable().default(null),
-  trigger: z.enum(['schedule', 'manual', 'webhook']).default('schedule'),
+  trigger: z.enum(['schedule', 'manual', 'webhook', 'poll']).default('schedule'),
   actor: z.string().default('schedule'),
   dryRun: z.boolean().default(false),
 });
@@ -61,7 +62,8 @@ export async function processSyncFeed(
       logger: ctx.logger,
     });
   } catch (err) {
-    if (err instanceof FeedScopeError) {
+    // Retrying cannot help a run outside the feed's scope, nor bad SQL or credentials.
+    if (err instanceof FeedScopeError || (err instanceof DatabaseSourceError && !err.retryable)) {
       await ctx.runs.finish(runId, { error: err.message });
       throw new UnrecoverableError(err.message);
     }

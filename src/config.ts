@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { API_GENERATIONS, type ApiGeneration } from './openapp/api-generation.js';
 import { ApiKeyFormatError, apiRootFrom, parseApiKey } from './openapp/api-key.js';
+import { DATABASE_URL_ENV, passwordForms } from './sources/database-url.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -23,6 +24,8 @@ const envSchema = z.object({
   OPENAPP_TIMEOUT_MS: positiveInt(10_000),
   OPENAPP_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   OPENAPP_CONCURRENCY: positiveInt(8),
+  /** Requests per second this process sends to OpenApp at most (0: no limit). Per process: divide the key's limit among the workers. */
+  OPENAPP_RATE_LIMIT: z.coerce.number().min(0).default(0),
   REDIS_URL: z.preprocess(
     emptyAsUndefined,
     z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
@@ -54,6 +57,8 @@ export interface OpenAppConfig {
   timeoutMs: number;
   maxRetries: number;
   concurrency: number;
+  /** Requests per second at most; 0: no limit. */
+  ratePerSecond: number;
 }
 
 export interface WorkerConfig {
@@ -155,6 +160,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env, needs: ConfigN
           timeoutMs: e.OPENAPP_TIMEOUT_MS,
           maxRetries: e.OPENAPP_MAX_RETRIES,
           concurrency: e.OPENAPP_CONCURRENCY,
+          ratePerSecond: e.OPENAPP_RATE_LIMIT,
         }
       : undefined;
   return {
@@ -176,6 +182,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env, needs: ConfigN
       ...redisPassword(e.REDIS_URL),
       ...(e.ADMIN_TOKEN ? [e.ADMIN_TOKEN] : []),
       ...webhookSecrets(env),
+      ...databasePasswords(env),
     ],
   };
 }
@@ -205,4 +212,20 @@ function webhookSecrets(env: NodeJS.ProcessEnv): string[] {
   return Object.entries(env)
     .filter(([name, value]) => name.startsWith('WEBHOOK_SECRET') && value)
     .flatMap(([, value]) => (value as string).split(/[\s,]+/).filter((v) => v.length >= 4));
+}
+
+/**
+ * A feed's database URL lives in a variable the feeds file names (`*DATABASE_URL` by rule); the
+ * password in each of them is hidden from the logs, as written and decoded.
+ */
+function databasePasswords(env: NodeJS.ProcessEnv): string[] {
+  return Object.entries(env)
+    .filter(([name, value]) => DATABASE_URL_ENV.test(name) && value)
+    .flatMap(([, value]) => {
+      try {
+        return passwordForms(new URL(value as string).password);
+      } catch {
+        return [];
+      }
+    });
 }

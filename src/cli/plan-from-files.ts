@@ -1,11 +1,11 @@
-/** The shared first half of `plan`, `apply` and the demo: mapping + export + OpenApp -> plan. */
+/** The shared first half of `plan`, `apply` and the demo: mapping + export (or database) + OpenApp -> plan. */
 import type { Plan } from '../core/plan.js';
 import { loadMappingFile } from '../mappings/load-mapping.js';
 import type { Mapping } from '../mappings/mapping-schema.js';
 import type { OpenAppClient } from '../openapp/openapp-client.js';
 import type { Logger } from '../logger.js';
 import { buildingsOf, feedPolicyFromMapping, listBuildings, planSync } from '../sync/plan-sync.js';
-import { readCsvExport } from '../sync/read-csv-export.js';
+import { readSource, type SourceSpec } from '../sync/read-source.js';
 import type { SourceSnapshot } from '../sync/source-snapshot.js';
 
 export interface PlannedFromFiles {
@@ -18,16 +18,21 @@ export interface PlannedFromFiles {
 
 export async function planFromFiles(input: {
   mappingFile: string;
-  csvFile: string;
+  /** The export to read; or `source`, which may also be a database. */
+  csvFile?: string;
+  source?: SourceSpec;
   client: OpenAppClient;
   now: number;
   logger: Logger;
 }): Promise<PlannedFromFiles> {
+  const source: SourceSpec | undefined =
+    input.source ?? (input.csvFile === undefined ? undefined : { kind: 'csv', file: input.csvFile });
+  if (!source) throw new Error('planFromFiles needs a csvFile or a source');
   const mapping = await loadMappingFile(input.mappingFile);
   // OpenApp is read while the export streams in: the two do not depend on each other.
   const tableBuildings = [...new Set(mapping.buildings.table.map((b) => b.integration_id))];
   const [snapshot, actual] = await Promise.all([
-    readCsvExport(mapping, input.csvFile),
+    readSource(mapping, source),
     listBuildings(input.client, tableBuildings),
   ]);
   const plan = await planSync({

@@ -20,6 +20,7 @@ import { UsageError } from './usage-error.js';
 import { MappingError } from '../mappings/mapping-error.js';
 import { HeaderMismatchError } from '../mappings/header-mismatch-error.js';
 import { SourceReadError } from '../sources/source-row.js';
+import { DatabaseSourceError } from '../sources/database-error.js';
 import { EXIT } from './exit-codes.js';
 
 export function buildProgram(): Command {
@@ -60,6 +61,11 @@ export function reportError(err: unknown): number {
   if (err instanceof CommanderError) {
     // commander has already printed its message; help and version are not failures.
     return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (err instanceof DatabaseSourceError) {
+    // Bad SQL or credentials must be fixed (2); an unreachable database may come back (1).
+    process.stderr.write(`${err.message}\n`);
+    return err.retryable ? EXIT.failure : EXIT.usage;
   }
   if (BAD_INPUT.some((kind) => err instanceof kind)) {
     process.stderr.write(`${(err as Error).message}\n`);

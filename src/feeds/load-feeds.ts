@@ -7,6 +7,8 @@ import { describeIssues, documentErrorMap, readDocumentFile } from '../core/docu
 import { loadMappingFile } from '../mappings/load-mapping.js';
 import { MappingError } from '../mappings/mapping-error.js';
 import type { Mapping } from '../mappings/mapping-schema.js';
+import type { SourceSpec } from '../sync/read-source.js';
+import { databaseFeedProblems } from './database-feed-checks.js';
 import { feedsFileSchema, type FeedConfig } from './feed-schema.js';
 
 export class FeedsFileError extends Error {
@@ -25,7 +27,10 @@ export interface Feed {
   config: FeedConfig;
   mapping: Mapping;
   mappingFile: string;
-  csvFile: string;
+  /** Where each run reads the residents: the CSV file (an absolute path) or the PMS database. */
+  source: SourceSpec;
+  /** The CSV file of a CSV feed (as `source.file`). */
+  csvFile?: string;
   /** The integrations this feed may change. */
   buildings: string[];
 }
@@ -63,11 +68,22 @@ export async function loadFeedsFile(file: string): Promise<Map<string, Feed>> {
     }
     if (buildings.length === 0)
       problems.push(`${where} > buildings: required when the mapping reads the integration from a column`);
+    problems.push(...databaseFeedProblems(config, mapping, where));
+    const source: SourceSpec =
+      'csv' in config.source
+        ? { kind: 'csv', file: path.resolve(dir, config.source.csv) }
+        : {
+            kind: 'database',
+            urlEnv: config.source.database.url_env,
+            parameters: config.source.database.parameters,
+            label: `feed ${config.name}`,
+          };
     feeds.set(config.name, {
       config,
       mapping,
       mappingFile,
-      csvFile: path.resolve(dir, config.source.csv),
+      source,
+      ...(source.kind === 'csv' ? { csvFile: source.file } : {}),
       buildings,
     });
   }

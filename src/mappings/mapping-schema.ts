@@ -5,6 +5,7 @@
  */
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { databaseSectionSchema } from './database-section.js';
 
 const nonEmpty = z.string().trim().min(1);
 
@@ -146,6 +147,8 @@ export const mappingSchema = z
           .default({ line: 1 }),
       })
       .prefault({}),
+    /** What to read when the feed's source is a PMS database: a query or a table (see database-section.ts). */
+    database: databaseSectionSchema.optional(),
     skip_rows: z.array(skipRuleSchema).default([]),
     people: z
       .discriminatedUnion('mode', [

@@ -15,6 +15,8 @@ export interface JobContext {
   client: OpenAppClient;
   logger: Logger;
   flows: FlowProducer;
+  /** Where runs are asked for (a poll asks for the runs of the buildings that changed). */
+  feedsQueue: Queue;
   buildingsQueue: Queue;
   /** How long a building lock lives without renewal (a dead worker's lock runs out after it). */
   lockLeaseMs: number;

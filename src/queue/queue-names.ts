@@ -23,5 +23,6 @@ export const keys = {
   checkpoints: (p: string, runId: string, integrationId: string) => `${p}:run:${runId}:ops:${integrationId}`,
   snapshot: (p: string, runId: string, integrationId: string) => `${p}:snapshot:${runId}:${integrationId}`,
   lastGood: (p: string, feed: string) => `${p}:feed:${feed}:last-good`,
+  pollMark: (p: string, feed: string) => `${p}:feed:${feed}:poll-mark`,
   buildingLock: (p: string, integrationId: string) => `${p}:lock:building:${integrationId}`,
 };

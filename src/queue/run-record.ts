@@ -6,7 +6,8 @@ import type { Plan, PlanStats } from '../core/plan.js';
 import type { OperationResult } from '../sync/apply-plan.js';
 import type { InvitationOutcome } from '../sync/send-invitations.js';
 
-export type RunTrigger = 'schedule' | 'manual' | 'webhook';
+/** `poll`: a database feed's poll found the building changed (see src/sync/poll-feed.ts). */
+export type RunTrigger = 'schedule' | 'manual' | 'webhook' | 'poll';
 
 export type RunStatus =
   | 'queued'

@@ -4,11 +4,16 @@
  * scheduler keeps only its next job: ticks missed while every worker was down leave no backlog.
  */
 import type { Queue } from 'bullmq';
+import { pollIntervalMs } from '../feeds/feed-schema.js';
 import type { Feed } from '../feeds/load-feeds.js';
 import { JOB_DEFAULTS } from './job-context.js';
 
 const SCHEDULER_PREFIX = 'feed:';
 const INVITATIONS_PREFIX = 'invitations:';
+const POLL_PREFIX = 'poll:';
+
+/** The job scheduler of a feed's sync schedule (the ops console reads its next tick). */
+export const feedSchedulerKey = (feed: string) => `${SCHEDULER_PREFIX}${feed}`;
 
 export async function syncSchedules(feedsQueue: Queue, feeds: ReadonlyMap<string, Feed>): Promise<string[]> {
   const wanted: string[] = [];
@@ -27,9 +32,23 @@ export async function syncSchedules(feedsQueue: Queue, feeds: ReadonlyMap<string
         },
       );
     }
+    if (feed.config.poll) {
+      // One attempt: a failed poll is repeated by the next tick, from the same mark.
+      const id = `${POLL_PREFIX}${name}`;
+      wanted.push(id);
+      await feedsQueue.upsertJobScheduler(
+        id,
+        { every: pollIntervalMs(feed.config.poll.every) },
+        {
+          name: 'poll-feed',
+          data: { feed: name },
+          opts: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: JOB_DEFAULTS.removeOnFail },
+        },
+      );
+    }
     const schedule = feed.config.schedule;
     if (!schedule) continue;
-    const id = `${SCHEDULER_PREFIX}${name}`;
+    const id = feedSchedulerKey(name);
     wanted.push(id);
     await feedsQueue.upsertJobScheduler(
       id,
@@ -48,7 +67,7 @@ export async function syncSchedules(feedsQueue: Queue, feeds: ReadonlyMap<string
   }
   // A feed removed from the file stops running.
   for (const scheduler of await feedsQueue.getJobSchedulers()) {
-    const ours = scheduler.key.startsWith(SCHEDULER_PREFIX) || scheduler.key.startsWith(INVITATIONS_PREFIX);
+    const ours = [SCHEDULER_PREFIX, INVITATIONS_PREFIX, POLL_PREFIX].some((p) => scheduler.key.startsWith(p));
     if (ours && !wanted.includes(scheduler.key)) {
       await feedsQueue.removeJobScheduler(scheduler.key);
     }

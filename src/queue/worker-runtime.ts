@@ -7,6 +7,7 @@ import { processFinishRun } from '../../jobs/finish-run.job.js';
 import { processSyncBuilding } from '../../jobs/sync-building.job.js';
 import { processSyncFeed } from '../../jobs/sync-feed.job.js';
 import { processFeedInvitations } from '../../jobs/feed-invitations.job.js';
+import { processPollFeed } from '../../jobs/poll-feed.job.js';
 import type { Feed } from '../feeds/load-feeds.js';
 import type { Logger } from '../logger.js';
 import type { OpenAppClient } from '../openapp/openapp-client.js';
@@ -60,6 +61,7 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
     client: options.client,
     logger,
     flows,
+    feedsQueue,
     buildingsQueue,
     lockLeaseMs: options.lockMs,
     signal: abort.signal,
@@ -73,7 +75,11 @@ export async function startWorkerRuntime(options: WorkerRuntimeOptions): Promise
   const feedWorker = new Worker(
     names.feeds,
     (job: Job) =>
-      job.name === 'feed-invitations' ? processFeedInvitations(job, ctx) : processSyncFeed(job, ctx),
+      job.name === 'feed-invitations'
+        ? processFeedInvitations(job, ctx)
+        : job.name === 'poll-feed'
+          ? processPollFeed(job, ctx)
+          : processSyncFeed(job, ctx),
     {
       ...workerOptions,
       concurrency: 2,

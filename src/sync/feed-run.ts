@@ -9,7 +9,7 @@ import type { Logger } from '../logger.js';
 import { keys } from '../queue/queue-names.js';
 import type { RunStore } from '../queue/run-store.js';
 import { saveBuildingSnapshot } from '../queue/snapshot-store.js';
-import { readCsvExport } from './read-csv-export.js';
+import { readSource } from './read-source.js';
 
 export interface FeedRunDeps {
   redis: Redis;
@@ -38,7 +38,7 @@ export async function prepareFeedRun(
   if (building && !feed.buildings.includes(building)) {
     throw new FeedScopeError(`feed ${feed.config.name} does not cover building ${building}`);
   }
-  const snapshot = await readCsvExport(feed.mapping, feed.csvFile);
+  const snapshot = await readSource(feed.mapping, feed.source);
   const scope = building ? [building] : feed.buildings;
 
   // A one-building run says nothing about the size of the whole export.

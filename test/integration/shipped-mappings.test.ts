@@ -20,6 +20,8 @@ const SHIPPED = [
   ['buildium-tenants', 'buildium-tenants.csv'],
   ['entrata-leases', 'entrata-leases.csv'],
   ['realpage-resident-list', 'realpage-resident-list.csv'],
+  // A database mapping reads the same rows as CSV too (its query's columns are the header).
+  ['pms-db', '../pms-db/residents.csv'],
 ] as const;
 
 let sim: Awaited<ReturnType<typeof testSimulator>>;

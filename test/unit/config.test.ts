@@ -94,6 +94,16 @@ describe('parseConfig', () => {
     expect(config.secrets).toEqual([KEY_2026, 's3cr3t-value']);
   });
 
+  it('hides the password of every *DATABASE_URL variable, as written and decoded', () => {
+    const config = parseConfig({
+      PMS_DATABASE_URL: 'postgres://reader:pa%24%24word@db/pms',
+      MAPLE_DATABASE_URL: 'mysql://reader:other-secret@db/pms',
+      NO_PASSWORD_DATABASE_URL: 'postgres://reader@db/pms',
+      DATABASE_URL_BACKUP: 'postgres://x:not-ours@db/pms',
+    });
+    expect(config.secrets.sort()).toEqual(['other-secret', 'pa$$word', 'pa%24%24word']);
+  });
+
   it('treats empty variables as unset', () => {
     const config = parseConfig({ OPENAPP_API_BASE: '', REDIS_URL: '', LOG_LEVEL: 'debug' });
     expect(config.redisUrl).toBe('redis://127.0.0.1:6379');

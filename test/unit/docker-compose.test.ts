@@ -3,7 +3,7 @@
  * that runs pms-sync must name a real command with real options, and the stores must be set up
  * the way the worker relies on.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { Command } from 'commander';
@@ -42,6 +42,25 @@ describe('docker-compose.yml', () => {
     expect(redis?.healthcheck?.test).toBeDefined();
     expect(postgres?.image).toMatch(/^postgres:/);
     expect(postgres?.healthcheck?.test).toBeDefined();
+  });
+
+  it('loads the demo PMS schema and seed into postgres on first start, and gives the worker its URL', () => {
+    const postgres = compose.services.postgres as Service & { volumes?: string[] };
+    const init = (postgres.volumes ?? []).filter((v) => v.includes('/docker-entrypoint-initdb.d/'));
+    expect(init.map((v) => v.split(':')[1])).toEqual([
+      '/docker-entrypoint-initdb.d/01-schema.sql',
+      '/docker-entrypoint-initdb.d/02-seed.sql',
+    ]);
+    for (const volume of init) {
+      const local = new URL(`../../${(volume.split(':')[0] ?? '').replace(/^\.\//, '')}`, import.meta.url);
+      expect(existsSync(local), volume).toBe(true);
+    }
+    const worker = compose.services.worker as Service & {
+      environment?: Record<string, string>;
+      depends_on?: Record<string, { condition: string }>;
+    };
+    expect(worker.environment?.PMS_DATABASE_URL).toContain('@postgres:5432/pms');
+    expect(worker.depends_on?.postgres?.condition).toBe('service_healthy');
   });
 
   it('runs the simulator only under the demo profile', () => {

@@ -44,6 +44,7 @@ describe('shipped mappings', async () => {
       'buildium-tenants.yaml',
       'entrata-leases.yaml',
       'generic.yaml',
+      'pms-db.yaml',
       'realpage-resident-list.yaml',
       'yardi-rent-roll.yaml',
     ]);

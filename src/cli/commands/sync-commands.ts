@@ -1,4 +1,4 @@
-/** `pms-sync plan` and `pms-sync apply`: from a PMS export to the exact OpenApp changes, shown first. */
+/** `pms-sync plan` and `pms-sync apply`: from a PMS export or database to the exact OpenApp changes, shown first. */
 import { createInterface } from 'node:readline/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import cliProgress from 'cli-progress';
@@ -11,10 +11,14 @@ import { planFromFiles, type PlannedFromFiles } from '../plan-from-files.js';
 import type { OpenAppClient } from '../../openapp/openapp-client.js';
 import { renderApplyReport, renderPlan } from '../render-plan.js';
 import { UsageError } from '../usage-error.js';
+import { DATABASE_URL_ENV } from '../../sources/database-url.js';
+import type { SourceSpec } from '../../sync/read-source.js';
 
 interface SyncFlags {
   mapping: string;
-  csv: string;
+  csv?: string;
+  databaseUrlEnv?: string;
+  param?: Record<string, string>;
   at?: number;
   json?: boolean;
   yes?: boolean;
@@ -31,10 +35,29 @@ function instantOption(value: string): number {
   return ms;
 }
 
+/** `--param name=value`, repeatable: the values of the database query's named parameters. */
+function parameterOption(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const at = value.indexOf('=');
+  const name = value.slice(0, at);
+  if (at < 1 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new InvalidArgumentError(`expected name=value, such as property_code=MAPLE, got "${value}"`);
+  }
+  return { ...previous, [name]: value.slice(at + 1) };
+}
+
 function withSourceOptions(command: Command): Command {
   return command
     .requiredOption('--mapping <file>', 'mapping file (mappings/*.yaml) describing the export')
-    .requiredOption('--csv <file>', 'the PMS export')
+    .option('--csv <file>', 'the PMS export')
+    .option(
+      '--database-url-env <name>',
+      "read the PMS database instead: the environment variable holding its URL (…DATABASE_URL); the query is the mapping's",
+    )
+    .option(
+      '--param <name=value>',
+      'a value for a named parameter of the query (repeatable)',
+      parameterOption,
+    )
     .option('--at <instant>', 'plan for this instant instead of now (ISO 8601 with offset)', instantOption)
     .option('--json', 'print JSON instead of a table');
 }
@@ -102,17 +125,36 @@ export function registerSyncCommands(program: Command): void {
     );
 }
 
+/** Exactly one source: a CSV export, or a database whose URL is in the named variable. */
+function sourceOf(flags: SyncFlags): SourceSpec {
+  if ((flags.csv === undefined) === (flags.databaseUrlEnv === undefined)) {
+    throw new UsageError('give exactly one source: --csv FILE or --database-url-env NAME');
+  }
+  if (flags.csv !== undefined) {
+    if (flags.param) throw new UsageError('--param goes with --database-url-env');
+    return { kind: 'csv', file: flags.csv };
+  }
+  const urlEnv = flags.databaseUrlEnv as string;
+  if (!DATABASE_URL_ENV.test(urlEnv)) {
+    throw new UsageError(
+      `--database-url-env: "${urlEnv}" does not end in DATABASE_URL (the rule that hides its password from logs), e.g. PMS_DATABASE_URL`,
+    );
+  }
+  return { kind: 'database', urlEnv, parameters: flags.param ?? {}, label: `the database in ${urlEnv}` };
+}
+
 /** Builds the plan the flags describe, hands it on, and closes the client whatever happens. */
 async function withPlan(
   flags: SyncFlags,
   use: (planned: PlannedFromFiles & { client: OpenAppClient }) => Promise<void>,
 ): Promise<void> {
+  const source = sourceOf(flags);
   const ctx = commandContext({ openapp: true });
   const client = openAppClientFrom(ctx);
   try {
     const planned = await planFromFiles({
       mappingFile: flags.mapping,
-      csvFile: flags.csv,
+      source,
       client,
       now: flags.at ?? Date.now(),
       logger: ctx.logger,
