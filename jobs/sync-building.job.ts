@@ -15,7 +15,7 @@ export const syncBuildingPayload = z.object({
   runId: z.string().min(1),
   feed: z.string().min(1),
   integrationId: z.string().min(1),
-  mode: z.enum(['sync', 'approve']).default('sync'),
+  mode: z.enum(['sync', 'approve', 'apply-dry-run']).default('sync'),
   dryRun: z.boolean().default(false),
 });
 export type SyncBuildingPayload = z.input<typeof syncBuildingPayload>;
@@ -61,7 +61,7 @@ export async function processSyncBuilding(
       },
     );
     // An approval settles the run it belongs to; a flow's parent does that for ordinary runs.
-    if (data.mode === 'approve') await ctx.runs.finish(data.runId);
+    if (data.mode !== 'sync') await ctx.runs.finish(data.runId);
     return result.status;
   } catch (err) {
     throw await classify(err, data, finalAttempt, ctx);

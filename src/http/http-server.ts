@@ -1,6 +1,6 @@
 /**
- * The HTTP service: PMS webhooks, the ops API, health and metrics, on fastify with the project's
- * logger. Its work goes through the same queues as `pms-sync trigger`.
+ * The HTTP service: PMS webhooks, the ops API and its console, health and metrics, on fastify with
+ * the project's logger. Its work goes through the same queues as `pms-sync trigger`.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -8,6 +8,7 @@ import type { Feed } from '../feeds/load-feeds.js';
 import type { Logger } from '../logger.js';
 import type { OpenAppClient } from '../openapp/openapp-client.js';
 import type { QueueClient } from '../queue/queue-client.js';
+import { registerConsole } from './console/console-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
 import type { ServerMetrics } from './http-metrics.js';
 import { registerOpsRoutes } from './ops-routes.js';
@@ -41,5 +42,6 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
     queues: [deps.queues.feedsQueue, deps.queues.buildingsQueue],
     adminToken: deps.adminToken,
   });
+  registerConsole(app, deps);
   return app;
 }

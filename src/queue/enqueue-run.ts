@@ -60,13 +60,38 @@ export async function enqueueApproval(
   actor: string,
 ): Promise<string[]> {
   await runs.updateMeta(run.id, { status: 'running', error: `approved by ${actor}` });
+  return enqueueBuildingJobs(buildingsQueue, run, 'held', 'approve', actor);
+}
+
+/**
+ * Applies a dry run's plan as it was shown, each building as one job: the job refuses if OpenApp
+ * changed since, and the guards still hold removals they held in the plan.
+ */
+export async function enqueueDryRunApply(
+  buildingsQueue: Queue,
+  runs: RunStore,
+  run: { id: string; feed: string; buildings: Record<string, { status: string }> },
+  actor: string,
+): Promise<string[]> {
+  await runs.updateMeta(run.id, { status: 'running', error: `dry run applied by ${actor}` });
+  return enqueueBuildingJobs(buildingsQueue, run, 'planned', 'apply-dry-run', actor);
+}
+
+async function enqueueBuildingJobs(
+  buildingsQueue: Queue,
+  run: { id: string; feed: string; buildings: Record<string, { status: string }> },
+  from: 'held' | 'planned',
+  mode: 'approve' | 'apply-dry-run',
+  actor: string,
+): Promise<string[]> {
   const jobIds: string[] = [];
   for (const [integrationId, b] of Object.entries(run.buildings)) {
-    if (b.status !== 'held') continue;
+    if (b.status !== from) continue;
     const job = await buildingsQueue.add(
       'sync-building',
-      { runId: run.id, feed: run.feed, integrationId, mode: 'approve', dryRun: false, actor },
-      { ...JOB_DEFAULTS, attempts: 3, jobId: `approve-${run.id}-${integrationId}-${Date.now()}` },
+      { runId: run.id, feed: run.feed, integrationId, mode, dryRun: false, actor },
+      // A timestamp in the id: after a refusal (OpenApp changed) the same building may be asked again.
+      { ...JOB_DEFAULTS, attempts: 3, jobId: `${mode}-${run.id}-${integrationId}-${Date.now()}` },
     );
     if (job.id) jobIds.push(job.id);
   }

@@ -1,6 +1,6 @@
 /** What an operator can do with a held run, from the command line or the ops API alike. */
 import type { Queue } from 'bullmq';
-import { enqueueApproval } from './enqueue-run.js';
+import { enqueueApproval, enqueueDryRunApply } from './enqueue-run.js';
 import type { RunRecord } from './run-record.js';
 import type { RunStore } from './run-store.js';
 
@@ -19,6 +19,27 @@ export async function approveRun(
   if (run.status !== 'held')
     throw new RunStateError(`run ${runId} is ${run.status}, not held: nothing to approve`);
   const jobs = await enqueueApproval(buildingsQueue, runs, run, actor);
+  return { run, jobs };
+}
+
+/** A dry run's plan is applied only while it is fresh: access windows move with the clock. */
+export const DRY_RUN_APPLY_LIMIT_MS = 3600_000;
+
+/** Applies the plan a dry run showed (the ops console's "Sync now", confirmed). */
+export async function applyDryRun(
+  buildingsQueue: Queue,
+  runs: RunStore,
+  runId: string,
+  actor: string,
+  now = Date.now(),
+): Promise<{ run: RunRecord; jobs: string[] }> {
+  const run = await runs.require(runId);
+  if (!run.dryRun || run.status !== 'planned')
+    throw new RunStateError(`run ${runId} is ${run.status}, not a planned dry run: nothing to apply`);
+  const plannedAt = Date.parse(run.finishedAt ?? run.createdAt);
+  if (now - plannedAt > DRY_RUN_APPLY_LIMIT_MS)
+    throw new RunStateError(`run ${runId} was planned more than an hour ago: plan again before applying`);
+  const jobs = await enqueueDryRunApply(buildingsQueue, runs, run, actor);
   return { run, jobs };
 }
 

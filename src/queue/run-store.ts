@@ -63,6 +63,12 @@ export class RunStore {
     return run;
   }
 
+  /** One building of a run, without reading the others (the console's overview). */
+  async getBuilding(runId: string, integrationId: string): Promise<BuildingRun | undefined> {
+    const value = await this.redis.hget(keys.run(this.prefix, runId), `${BUILDING}${integrationId}`);
+    return value ? (JSON.parse(value) as BuildingRun) : undefined;
+  }
+
   /** Newest first. */
   async list(limit = 20, feed?: string): Promise<RunRecord[]> {
     const ids = await this.redis.zrevrange(keys.runIndex(this.prefix), 0, feed ? -1 : limit - 1);

@@ -31,8 +31,11 @@ export interface BuildingSyncInput {
   feed: Feed;
   runId: string;
   integrationId: string;
-  /** `sync`: plan and apply; `approve`: apply a held plan as it was stored. */
-  mode: 'sync' | 'approve';
+  /**
+   * `sync`: plan and apply; `approve`: apply a held plan as it was stored, held removals included;
+   * `apply-dry-run`: apply a dry run's plan as it was stored, its guards still holding removals.
+   */
+  mode: 'sync' | 'approve' | 'apply-dry-run';
   dryRun: boolean;
   now: number;
   /** On the last attempt a failure is final; before it, failures that may pass are retried. */
@@ -66,6 +69,7 @@ export async function syncBuilding(input: BuildingSyncInput, deps: BuildingSyncD
   const callOptions = { correlationId: runId, ...(deps.signal ? { signal: deps.signal } : {}) };
 
   if (input.mode === 'approve') return approve(input, current, deps);
+  if (input.mode === 'apply-dry-run') return applyDryRunPlan(input, current, deps);
   if (current && SETTLED.has(current.status)) return current;
   if (current?.status === 'held') return current; // waits for an operator
   if (current?.status === 'applying' && current.plan) return apply(input, current, deps, false);
@@ -106,17 +110,38 @@ async function approve(
 ): Promise<BuildingRun> {
   if (!current?.plan) throw new StalePlanError(`run ${input.runId} has no plan for ${input.integrationId}`);
   if (current.status === 'held') {
-    const users = await deps.client.listBuildingUsers(input.integrationId, { correlationId: input.runId });
-    if (buildingFingerprint(users) !== current.fingerprint) {
-      throw new StalePlanError(
-        `OpenApp's users of ${input.integrationId} changed since run ${input.runId} was planned; trigger a fresh plan instead`,
-      );
-    }
+    await refuseIfChanged(input, current, deps);
     current = await deps.runs.updateBuilding(input.runId, input.integrationId, { status: 'applying' });
     return apply(input, current, deps, true);
   }
   if (current.status === 'applying') return apply(input, current, deps, true); // resuming an approval
   return current;
+}
+
+async function applyDryRunPlan(
+  input: BuildingSyncInput,
+  current: BuildingRun | undefined,
+  deps: BuildingSyncDeps,
+): Promise<BuildingRun> {
+  if (!current?.plan) throw new StalePlanError(`run ${input.runId} has no plan for ${input.integrationId}`);
+  if (current.status === 'planned') {
+    await refuseIfChanged(input, current, deps);
+    // From here on the run changes OpenApp: it is no longer a dry run (and its plan feeds invitation rounds).
+    await deps.runs.updateMeta(input.runId, { dryRun: false });
+    current = await deps.runs.updateBuilding(input.runId, input.integrationId, { status: 'applying' });
+  }
+  if (current.status === 'applying') return apply(input, current, deps, false); // also a resumed apply
+  return current;
+}
+
+/** Approval applies exactly what was shown: not once OpenApp's users of the building changed. */
+async function refuseIfChanged(input: BuildingSyncInput, current: BuildingRun, deps: BuildingSyncDeps) {
+  const users = await deps.client.listBuildingUsers(input.integrationId, { correlationId: input.runId });
+  if (buildingFingerprint(users) !== current.fingerprint) {
+    throw new StalePlanError(
+      `OpenApp's users of ${input.integrationId} changed since run ${input.runId} was planned; trigger a fresh plan instead`,
+    );
+  }
 }
 
 async function apply(
@@ -161,7 +186,8 @@ async function apply(
           await deps.client.listBuildingUsers(input.integrationId, { correlationId: input.runId }),
         )
       : building.fingerprint;
-  const invitations = input.mode === 'sync' ? await inviteStep(input, plan, deps) : undefined;
+  // An approval follows a sync that already did the invitations; a dry run did none.
+  const invitations = input.mode !== 'approve' ? await inviteStep(input, plan, deps) : undefined;
   return deps.runs.updateBuilding(input.runId, input.integrationId, {
     status,
     results: report.results,
