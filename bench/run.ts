@@ -9,11 +9,20 @@ import { fileURLToPath } from 'node:url';
 import type { Benchmark, BenchResult } from './harness/benchmark.js';
 import { BENCH_COMMAND, benchmarksFile } from './harness/benchmarks-file.js';
 import { describeMachine } from './harness/machine.js';
+import { databaseThroughput } from './database-throughput.js';
+import { applyThroughput } from './apply-throughput.js';
+import { nightlyNoChange } from './nightly-no-change.js';
 import { planThroughput } from './plan-throughput.js';
 import { webhookThroughput } from './webhook-throughput.js';
 
 /** Every benchmark, in the order they run and appear in BENCHMARKS.md. */
-const BENCHMARKS: readonly Benchmark[] = [planThroughput, webhookThroughput];
+const BENCHMARKS: readonly Benchmark[] = [
+  planThroughput,
+  webhookThroughput,
+  databaseThroughput,
+  applyThroughput,
+  nightlyNoChange,
+];
 
 const BENCHMARKS_FILE = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
 

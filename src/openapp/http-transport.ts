@@ -5,6 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
+import pThrottle from 'p-throttle';
 import { Agent, request, type Dispatcher } from 'undici';
 import { ulid } from 'ulid';
 import type { z } from 'zod';
@@ -29,6 +30,8 @@ export interface TransportOptions {
   retryBudgetMs: number;
   /** Calls in flight at once across this transport. */
   concurrency: number;
+  /** Attempts per second at most, spread evenly (0: no limit). */
+  ratePerSecond?: number;
   userAgent?: string;
   /** For tests: deterministic jitter. */
   random?: () => number;
@@ -83,6 +86,8 @@ function describeZodIssues(error: z.ZodError): string {
 export class HttpTransport {
   private readonly agent: Agent;
   private readonly limit: LimitFunction;
+  /** Resolves when the next attempt may start (the rate limit), or undefined without one. */
+  private readonly paced: (() => Promise<void>) | undefined;
   private readonly random: () => number;
 
   constructor(private readonly options: TransportOptions) {
@@ -92,6 +97,10 @@ export class HttpTransport {
       connections: Math.max(1, options.concurrency),
     });
     this.limit = pLimit(Math.max(1, options.concurrency));
+    const rate = options.ratePerSecond ?? 0;
+    // One attempt every 1/rate seconds rather than `rate` per second in bursts: OpenApp's limit is
+    // a token bucket, and an even pace never drains it, so a run at the limit sees no 429.
+    this.paced = rate > 0 ? pThrottle({ limit: 1, interval: 1000 / rate })(async () => {}) : undefined;
     this.random = options.random ?? Math.random;
   }
 
@@ -107,7 +116,10 @@ export class HttpTransport {
       callOptions.signal?.throwIfAborted();
       let failure: OpenAppError;
       try {
-        return await this.limit(() => this.attempt(spec, correlationId, callOptions.signal, attempt, log));
+        return await this.limit(async () => {
+          if (this.paced) await this.paced();
+          return this.attempt(spec, correlationId, callOptions.signal, attempt, log);
+        });
       } catch (err) {
         if (!(err instanceof OpenAppError)) throw err;
         failure = err;

@@ -43,6 +43,8 @@ export interface OpenAppClientOptions {
   retryCapMs?: number;
   retryBudgetMs?: number;
   concurrency?: number;
+  /** Requests per second at most, spread evenly (0 or absent: no limit). */
+  ratePerSecond?: number;
   random?: () => number;
   onAttempt?: (info: { operation: string; status: number; durationMs: number }) => void;
 }
@@ -79,6 +81,7 @@ export class OpenAppClient {
       retryCapMs: options.retryCapMs ?? 8_000,
       retryBudgetMs: options.retryBudgetMs ?? 30_000,
       concurrency: options.concurrency ?? 8,
+      ratePerSecond: options.ratePerSecond ?? 0,
       ...(options.random ? { random: options.random } : {}),
       ...(options.onAttempt ? { onAttempt: options.onAttempt } : {}),
     });
