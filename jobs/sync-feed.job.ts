@@ -49,8 +49,8 @@ export async function processSyncFeed(
   }
   if (!data.runId) await job.updateData({ ...data, runId });
   // From now on a new trigger needs a new run: this one has started reading the source.
-  await ctx.runs.releaseQueued(runScope(data.feed, data.building));
-  await supersedeQueuedRuns(ctx, runId, data.feed, data.building, Date.now());
+  await ctx.runs.releaseQueued(runScope(data.feed, data.building, data.dryRun));
+  await supersedeQueuedRuns(ctx, runId, data, Date.now());
   await ctx.runs.updateMeta(runId, { status: 'running', startedAt: new Date().toISOString() });
 
   let buildings: string[];
@@ -96,13 +96,13 @@ export async function processSyncFeed(
 async function supersedeQueuedRuns(
   ctx: JobContext,
   runId: string,
-  feed: string,
-  building: string | null,
+  scope: { feed: string; building: string | null; dryRun: boolean },
   startedAt: number,
 ) {
-  for (const run of await ctx.runs.list(100, feed)) {
+  for (const run of await ctx.runs.list(100, scope.feed)) {
     const before = Date.parse(run.createdAt) <= startedAt;
-    if (run.id !== runId && run.status === 'queued' && run.building === building && before) {
+    const sameScope = run.building === scope.building && run.dryRun === scope.dryRun;
+    if (run.id !== runId && run.status === 'queued' && sameScope && before) {
       await ctx.runs.updateMeta(run.id, {
         status: 'superseded',
         error: `superseded by run ${runId}`,

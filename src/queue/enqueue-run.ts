@@ -29,7 +29,7 @@ export async function enqueueRun(
   request: RunRequest,
 ): Promise<EnqueuedRun> {
   const runId = ulid();
-  const scope = runScope(request.feed, request.building);
+  const scope = runScope(request.feed, request.building, request.dryRun);
   // A run of this scope is already waiting to start: it will read the source when it does.
   const waiting = await runs.claimQueued(scope, runId);
   if (waiting) return { runId: waiting, coalesced: true };
@@ -47,9 +47,14 @@ export async function enqueueRun(
   return { runId, coalesced: false };
 }
 
-/** What coalesces: triggers of one feed, or of one building of a feed. */
-export function runScope(feed: string, building: string | null): string {
-  return building ? `feed:${feed}:building:${building}` : `feed:${feed}`;
+/**
+ * What coalesces: triggers of one feed, or of one building of a feed, that all apply or all only
+ * plan. A dry run never joins a run that applies (someone asked to see a plan first), nor the
+ * other way round (a change asked for would silently only be planned).
+ */
+export function runScope(feed: string, building: string | null, dryRun: boolean): string {
+  const base = building ? `feed:${feed}:building:${building}` : `feed:${feed}`;
+  return dryRun ? `${base}:dry-run` : base;
 }
 
 /** Applies the held parts of a run, each building as one job; the job refuses if OpenApp changed. */

@@ -131,6 +131,28 @@ describe('worker', () => {
     expect(sim.requests.since().filter((r) => r.method === 'DELETE')).toHaveLength(1); // only the first run's
   });
 
+  it('never folds a dry run into a run that applies, nor the other way round', async () => {
+    const { sim, q } = await setup();
+    // A slow OpenApp keeps the first run busy while the others are asked for.
+    sim.faults.update({ latencyMs: 150 });
+    const request = { feed: 'demo', building: MAPLE_COURT, trigger: 'manual' as const, actor: 'test' };
+    const running = await enqueueRun(q.feedsQueue, q.runs, { ...request, dryRun: false });
+    const waitingApply = await enqueueRun(q.feedsQueue, q.runs, { ...request, dryRun: false });
+    const dry = await enqueueRun(q.feedsQueue, q.runs, { ...request, dryRun: true });
+    const anotherDry = await enqueueRun(q.feedsQueue, q.runs, { ...request, dryRun: true });
+    const anotherApply = await enqueueRun(q.feedsQueue, q.runs, { ...request, dryRun: false });
+    expect(dry.coalesced).toBe(false);
+    expect(anotherDry).toEqual({ runId: dry.runId, coalesced: true });
+    expect(anotherApply.runId).not.toBe(dry.runId);
+    const dryRun = await waitForRun(q.runs, dry.runId, 30_000);
+    expect(dryRun).toMatchObject({ dryRun: true, status: 'planned' });
+    for (const { runId } of [running, waitingApply, anotherApply]) {
+      const run = await waitForRun(q.runs, runId, 30_000);
+      expect(run.dryRun).toBe(false);
+      expect(['applied', 'superseded']).toContain(run.status);
+    }
+  });
+
   it('coalesces a burst of ten triggers for one building into at most two runs', async () => {
     const { sim, q } = await setup();
     sim.faults.update({ latencyMs: 100 });
