@@ -91,6 +91,9 @@ async function classify(
   if (err instanceof StalePlanError) {
     // The plan stays held, untouched: the operator needs a fresh plan, not a failed run.
     await ctx.runs.updateBuilding(data.runId, data.integrationId, { error: err.message });
+    // The run's note said an apply was asked for; say it did not happen.
+    if (data.mode === 'apply-dry-run')
+      await ctx.runs.updateMeta(data.runId, { error: `not applied: ${err.message}` });
     await ctx.runs.finish(data.runId);
     return new UnrecoverableError(err.message);
   }

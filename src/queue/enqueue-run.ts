@@ -78,7 +78,7 @@ export async function enqueueDryRunApply(
   run: { id: string; feed: string; buildings: Record<string, { status: string }> },
   actor: string,
 ): Promise<string[]> {
-  await runs.updateMeta(run.id, { status: 'running', error: `dry run applied by ${actor}` });
+  await runs.updateMeta(run.id, { status: 'running', error: `apply of the dry run asked for by ${actor}` });
   return enqueueBuildingJobs(buildingsQueue, run, 'planned', 'apply-dry-run', actor);
 }
 

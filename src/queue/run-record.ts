@@ -71,6 +71,9 @@ export function overallStatus(run: RunRecord): RunStatus {
   if (statuses.includes('rejected')) return 'rejected';
   if (statuses.some((s) => s === 'queued' || s === 'planning' || s === 'applying')) return 'running';
   if (statuses.every((s) => s === 'planned')) return 'planned';
+  // A run that changes OpenApp with a building left at its plan (an apply refused because OpenApp
+  // changed since): not everything was applied.
+  if (!run.dryRun && statuses.includes('planned')) return 'partial';
   return 'applied';
 }
 

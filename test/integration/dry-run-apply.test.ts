@@ -53,7 +53,11 @@ describe('applying a dry run', () => {
 
     await applyDryRun(q.buildingsQueue, q.runs, planned.id, 'ops');
     const applied = await waitForRun(q.runs, planned.id, 20_000);
-    expect(applied).toMatchObject({ status: 'applied', dryRun: false, error: 'dry run applied by ops' });
+    expect(applied).toMatchObject({
+      status: 'applied',
+      dryRun: false,
+      error: 'apply of the dry run asked for by ops',
+    });
     expect(residents()).toEqual(['ana.gomez@example.com', 'gina.liu@example.com']);
     expect(applied.buildings[MAPLE_COURT]?.results?.map((r) => `${r.op} ${r.outcome}`).sort()).toEqual([
       'add applied',
@@ -84,6 +88,7 @@ describe('applying a dry run', () => {
     );
     expect(run.buildings[MAPLE_COURT]?.status).toBe('planned');
     expect(run.dryRun).toBe(true);
+    expect(run.error).toMatch(/^not applied: OpenApp's users of .* changed since run/);
     expect(mutations()).toBe(0);
   });
 
