@@ -43,7 +43,6 @@ import {
 import { sideReportSchema, type SideReport } from './database-throughput/side-report.js';
 
 const RUNS = 3;
-const MIN_RATIO = 0.15;
 const MAX_RSS_KIB = 2 * 1024 * 1024;
 const BASE_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SIDE_SCRIPT = fileURLToPath(new URL('./database-throughput/measure-side.ts', import.meta.url));
@@ -134,9 +133,12 @@ function summarise(copy: SideReport[], plan: PlanReport[]): BenchResult {
 
   const targets: TargetCheck[] = [
     {
-      target: `plan throughput >= ${formatPercent(MIN_RATIO)} of the bare COPY`,
-      measured: `${formatPercent(ratio)} (${formatInteger(planRate)} vs ${formatInteger(copyRate)} rows/s)`,
-      pass: ratio >= MIN_RATIO,
+      // The issue sets no throughput target for the database source: the ratio is reported, and
+      // what is checked is that the plan read every row the COPY did.
+      target:
+        'plan rows/s vs the bare COPY (ratio informational; checked: the plan read every row COPY read)',
+      measured: `${formatPercent(ratio)} (${formatInteger(planRate)} vs ${formatInteger(copyRate)} rows/s), ${formatInteger(counts.records + counts.rejected)} of ${formatInteger(first.rows)} rows`,
+      pass: plan.every((p) => p.rows === copy[0]?.rows) && counts.records + counts.rejected === first.rows,
     },
     {
       target: `plan peak RSS < ${formatKiB(MAX_RSS_KIB)}`,
