@@ -6,11 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import type { RejectedRow, ResidentRecord } from '../core/resident-record.js';
 import type { Mapping } from '../mappings/mapping-schema.js';
 import { createRowMapper } from '../mappings/map-rows.js';
 import { openCsvSource } from '../sources/csv-source.js';
-import { SourceReadError } from '../sources/source-row.js';
+import { mapSourceRows } from './map-source-rows.js';
 import type { SourceSnapshot } from './source-snapshot.js';
 
 async function sha256Of(file: string): Promise<string> {
@@ -26,34 +25,6 @@ export async function readCsvExport(mapping: Mapping, file: string): Promise<Sou
     header: mapping.csv.header,
   });
   const mapper = createRowMapper(mapping, source.header, { file });
-  const records: ResidentRecord[] = [];
-  const rejected: RejectedRow[] = [];
-  let rows = 0;
-  let skipped = 0;
-  let complete = true;
-  let problem: string | undefined;
-  try {
-    for await (const row of source.rows) {
-      const mapped = mapper.mapRow(row);
-      if (mapped.skipped) {
-        skipped++;
-        continue;
-      }
-      rows++;
-      for (const r of mapped.records) records.push(r);
-      for (const r of mapped.rejected) rejected.push(r);
-    }
-  } catch (err) {
-    if (!(err instanceof SourceReadError)) throw err;
-    complete = false;
-    problem = err.message;
-  }
-  return {
-    records,
-    rejected,
-    stats: { rows, records: records.length, rejected: rejected.length, skipped },
-    complete,
-    ...(problem ? { problem } : {}),
-    sha256: await sha256Of(file),
-  };
+  const snapshot = await mapSourceRows(mapper, source.rows);
+  return { ...snapshot, sha256: await sha256Of(file) };
 }

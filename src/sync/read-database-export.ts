@@ -9,15 +9,14 @@
  * throws: there is nothing to plan from.
  */
 import { createHash } from 'node:crypto';
-import type { RejectedRow, ResidentRecord } from '../core/resident-record.js';
 import type { Mapping } from '../mappings/mapping-schema.js';
 import { createRowMapper } from '../mappings/map-rows.js';
 import { DatabaseSourceError } from '../sources/database-error.js';
 import { openDatabaseQuery, type DatabaseRows } from '../sources/database-source.js';
 import { DatabaseUrlError, databaseUrlFromEnv, type DatabaseUrl } from '../sources/database-url.js';
-import { SourceReadError } from '../sources/source-row.js';
 import type { ParameterValue } from '../sources/sql-parameters.js';
 import { tableQuerySql } from '../sources/table-query.js';
+import { mapSourceRows } from './map-source-rows.js';
 import type { SourceSnapshot } from './source-snapshot.js';
 
 export interface DatabaseSourceSpec {
@@ -78,37 +77,10 @@ export async function readDatabaseExport(
     const mapper = createRowMapper(mapping, db.header, { file: `${source.label} (database query)` });
     // The rows stand in for a file's bytes: the same rows in the same order, the same hash.
     const hash = createHash('sha256').update(db.header.columns.join('\u001f'));
-    const records: ResidentRecord[] = [];
-    const rejected: RejectedRow[] = [];
-    let rows = 0;
-    let skipped = 0;
-    let complete = true;
-    let problem: string | undefined;
-    try {
-      for await (const row of db.rows) {
-        hash.update('\u001e').update(row.cells.join('\u001f'));
-        const mapped = mapper.mapRow(row);
-        if (mapped.skipped) {
-          skipped++;
-          continue;
-        }
-        rows++;
-        for (const r of mapped.records) records.push(r);
-        for (const r of mapped.rejected) rejected.push(r);
-      }
-    } catch (err) {
-      if (!(err instanceof SourceReadError)) throw err;
-      complete = false;
-      problem = err.message;
-    }
-    return {
-      records,
-      rejected,
-      stats: { rows, records: records.length, rejected: rejected.length, skipped },
-      complete,
-      ...(problem ? { problem } : {}),
-      sha256: hash.digest('hex'),
-    };
+    const snapshot = await mapSourceRows(mapper, db.rows, (row) =>
+      hash.update('\u001e').update(row.cells.join('\u001f')),
+    );
+    return { ...snapshot, sha256: hash.digest('hex') };
   } finally {
     await db.close();
   }
