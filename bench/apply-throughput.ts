@@ -15,6 +15,7 @@ import {
   type BenchResult,
   type TargetCheck,
 } from './harness/benchmark.js';
+import { targetLines, targetsTable } from './harness/targets.js';
 import { markdownTable, textTable, type Table } from './harness/tables.js';
 import type { FixtureShape } from './apply-throughput/changes-fixture.js';
 import { isMutation, runWithWorkers, type WorkerRunResult } from './apply-throughput/run-with-workers.js';
@@ -180,10 +181,7 @@ export const applyThroughput: Benchmark = {
       align: ALIGN,
       rows: scaled.map((f) => row(f, `${(one.result.windowMs / f.result.windowMs).toFixed(2)}x`)),
     };
-    const targetTable: Table = {
-      headers: ['Target', 'Measured', 'Result'],
-      rows: targets.map((t) => [t.target, t.measured, t.pass ? 'PASS' : 'FAIL']),
-    };
+    const targetTable = targetsTable(targets);
     const markdown = [
       `A feed of ${SHAPE.buildings} buildings whose plan has ${formatInteger(one.result.changes)} changes ` +
         `(${SHAPE.addsPerBuilding} adds and ${SHAPE.removalsPerBuilding} removals per building, next to ` +
@@ -207,12 +205,7 @@ export const applyThroughput: Benchmark = {
       '',
       markdownTable(scaleTable),
     ].join('\n');
-    const text = [
-      ...textTable(limitTable),
-      '',
-      ...textTable(scaleTable),
-      ...targets.map((t) => `${t.pass ? 'PASS' : 'FAIL'}  ${t.target}: ${t.measured}`),
-    ];
+    const text = [...textTable(limitTable), '', ...textTable(scaleTable), ...targetLines(targets)];
     return { text, markdown, targets };
   },
 };

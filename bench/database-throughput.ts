@@ -31,6 +31,8 @@ import {
   type TargetCheck,
 } from './harness/benchmark.js';
 import { runMeasuredChild } from './harness/child-process.js';
+import { rowsPerSecond, sideRunsTable } from './harness/side-runs.js';
+import { targetLines, targetsTable } from './harness/targets.js';
 import { markdownTable, textTable, type Table } from './harness/tables.js';
 import {
   BUILDINGS,
@@ -54,8 +56,6 @@ function asPlanReport(r: SideReport): PlanReport {
   if (!r.phases || !r.afterRead || !r.counts) throw new Error('the plan side reported no breakdown');
   return { ...r, phases: r.phases, afterRead: r.afterRead, counts: r.counts };
 }
-
-const rowsPerSecond = (r: SideReport) => r.rows / (r.ms / 1000);
 
 /** The same database, with the benchmark's schema first on the search path. */
 function urlInSchema(schema: string): string {
@@ -209,21 +209,8 @@ function summarise(copy: SideReport[], plan: PlanReport[]): BenchResult {
       ['held buildings', formatInteger(counts.heldBuildings)],
     ],
   };
-  const runs: Table = {
-    headers: ['Run', 'Side', 'Wall time', 'Rows/s', 'Peak RSS'],
-    align: ['right', 'left', 'right', 'right', 'right'],
-    rows: [...copy, ...plan].map((r, i) => [
-      String((i % RUNS) + 1),
-      r.side,
-      formatMs(r.ms),
-      formatInteger(rowsPerSecond(r)),
-      formatKiB(r.maxRssKiB),
-    ]),
-  };
-  const targetTable: Table = {
-    headers: ['Target', 'Measured', 'Result'],
-    rows: targets.map((t) => [t.target, t.measured, t.pass ? 'PASS' : 'FAIL']),
-  };
+  const runs = sideRunsTable([...copy, ...plan], RUNS);
+  const targetTable = targetsTable(targets);
   const markdown = [
     `What a database feed's run does with its source: ${formatInteger(first.rows)} residents in ${BUILDINGS} ` +
       "properties of the demo PMS schema (examples/pms-db/schema.sql) in PostgreSQL, read with the shipped mapping's " +
@@ -263,7 +250,7 @@ function summarise(copy: SideReport[], plan: PlanReport[]): BenchResult {
     '',
     `plan counts: ${formatInteger(counts.records)} records, ${counts.add} adds, ${counts.remove} removals, ` +
       `${formatInteger(counts.invite)} invitations, ${formatInteger(counts.unchanged)} unchanged, ${counts.rejected} rejected`,
-    ...targets.map((t) => `${t.pass ? 'PASS' : 'FAIL'}  ${t.target}: ${t.measured}`),
+    ...targetLines(targets),
   ];
   return { text, markdown, targets };
 }

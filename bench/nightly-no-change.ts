@@ -10,6 +10,7 @@ import {
   type BenchResult,
   type TargetCheck,
 } from './harness/benchmark.js';
+import { targetLines, targetsTable } from './harness/targets.js';
 import { markdownTable, textTable, type Table } from './harness/tables.js';
 import { runWithWorkers } from './apply-throughput/run-with-workers.js';
 
@@ -54,10 +55,7 @@ export const nightlyNoChange: Benchmark = {
       align: ['left', 'right', 'right'],
       rows: [...kinds].map(([kind, n]) => [kind, formatInteger(n), `${(n / BUILDINGS).toFixed(2)}x`]),
     };
-    const targetTable: Table = {
-      headers: ['Target', 'Measured', 'Result'],
-      rows: targets.map((t) => [t.target, t.measured, t.pass ? 'PASS' : 'FAIL']),
-    };
+    const targetTable = targetsTable(targets);
     const markdown = [
       `A feed of ${BUILDINGS} buildings with ${RESIDENTS} residents each (${formatInteger(BUILDINGS * RESIDENTS)} rows), ` +
         'every one of them already in OpenApp, run once by a `pms-sync worker` child process against the OpenApp ' +
@@ -68,10 +66,7 @@ export const nightlyNoChange: Benchmark = {
       '',
       markdownTable(calls),
     ].join('\n');
-    const text = [
-      ...textTable(calls),
-      ...targets.map((t) => `${t.pass ? 'PASS' : 'FAIL'}  ${t.target}: ${t.measured}`),
-    ];
+    const text = [...textTable(calls), ...targetLines(targets)];
     return { text, markdown, targets };
   },
 };

@@ -26,6 +26,8 @@ import {
   type BenchResult,
   type TargetCheck,
 } from './harness/benchmark.js';
+import { rowsPerSecond, sideRunsTable } from './harness/side-runs.js';
+import { targetLines, targetsTable } from './harness/targets.js';
 import { markdownTable, textTable, type Table } from './harness/tables.js';
 import {
   API_SECRET,
@@ -55,8 +57,6 @@ function asPlanReport(r: SideReport): PlanReport {
   if (!r.phases || !r.calls || !r.memory || !r.counts) throw new Error('the plan side reported no breakdown');
   return { ...r, phases: r.phases, calls: r.calls, memory: r.memory, counts: r.counts };
 }
-
-const rowsPerSecond = (r: SideReport) => r.rows / (r.ms / 1000);
 
 /** Median wall time of a phase divided by its calls: what one call costs when they queue one behind another. */
 function perCall(plan: PlanReport[], pick: (p: PlanReport) => number, calls: number): string {
@@ -225,21 +225,8 @@ function summarise(data: GeneratedExport, bare: SideReport[], plan: PlanReport[]
       ['held buildings', formatInteger(counts.heldBuildings)],
     ],
   };
-  const runs: Table = {
-    headers: ['Run', 'Side', 'Wall time', 'Rows/s', 'Peak RSS'],
-    align: ['right', 'left', 'right', 'right', 'right'],
-    rows: [...bare, ...plan].map((r, i) => [
-      String((i % RUNS) + 1),
-      r.side,
-      formatMs(r.ms),
-      formatInteger(rowsPerSecond(r)),
-      formatKiB(r.maxRssKiB),
-    ]),
-  };
-  const targetTable: Table = {
-    headers: ['Target', 'Measured', 'Result'],
-    rows: targets.map((t) => [t.target, t.measured, t.pass ? 'PASS' : 'FAIL']),
-  };
+  const runs = sideRunsTable([...bare, ...plan], RUNS);
+  const targetTable = targetsTable(targets);
 
   const markdown = [
     `What a nightly \`plan\` does with a ${formatInteger(first.rows)}-row export in the generic format ` +
@@ -285,7 +272,7 @@ function summarise(data: GeneratedExport, bare: SideReport[], plan: PlanReport[]
     '',
     `plan counts: ${counts.add} adds, ${counts.remove} removals, ${counts.invite} invitations, ` +
       `${formatInteger(counts.unchanged)} unchanged, ${counts.rejected} rejected, ${counts.heldBuildings} held buildings`,
-    ...targets.map((t) => `${t.pass ? 'PASS' : 'FAIL'}  ${t.target}: ${t.measured}`),
+    ...targetLines(targets),
   ];
   return { text, markdown, targets };
 }

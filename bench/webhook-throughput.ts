@@ -26,6 +26,7 @@ import {
   type BenchResult,
   type TargetCheck,
 } from './harness/benchmark.js';
+import { targetLines, targetsTable } from './harness/targets.js';
 import { markdownTable, textTable, type Table } from './harness/tables.js';
 import {
   POLL_MS,
@@ -268,10 +269,7 @@ function summarise(sides: SideRun[], e2e: EndToEndReport): BenchResult {
       String(d.deleteStatus),
     ]),
   };
-  const targetTable: Table = {
-    headers: ['Target', 'Measured', 'Result'],
-    rows: targets.map((t) => [t.target, t.measured, t.pass ? 'PASS' : 'FAIL']),
-  };
+  const targetTable = targetsTable(targets);
 
   const markdown = [
     '**Throughput.** [autocannon](https://github.com/mcollina/autocannon) 9 posts the move-out event ' +
@@ -339,7 +337,7 @@ function summarise(sides: SideRun[], e2e: EndToEndReport): BenchResult {
     `webhook to OpenApp DELETE, ${REPETITIONS} deliveries (poll every ${POLL_MS} ms):`,
     ...textTable({ ...endToEnd, rows: endToEnd.rows.map((r) => r.map((c) => c.replace(/\*\*/g, ''))) }),
     '',
-    ...targets.map((t) => `${t.pass ? 'PASS' : 'FAIL'}  ${t.target}: ${t.measured}`),
+    ...targetLines(targets),
   ];
   return { text, markdown, targets };
 }
