@@ -11,7 +11,7 @@ import { openHttpService } from '../../src/http/http-service.js';
 import { silentLogger } from '../../src/logger.js';
 import { launchBrowser, screenshot } from '../helpers/browser.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
-import { MAPLE_COURT, ORG_ID, residentRole, simFetch, testSimulator } from '../helpers/simulator.js';
+import { MAPLE_COURT, ORG_ID, residentEmails, simFetch, testSimulator } from '../helpers/simulator.js';
 import {
   REDIS_URL,
   deletePrefix,
@@ -71,13 +71,7 @@ async function setup(options: { holdRemovals?: boolean; invitations?: boolean } 
     () => worker.close(),
     () => context.close(),
   );
-  const residents = () => {
-    const state = sim.store().toSnapshot();
-    return state.building_users
-      .filter((b) => b.integration_id === MAPLE_COURT && b.role === residentRole(MAPLE_COURT))
-      .map((b) => state.users.find((u) => u.id === b.user_id)?.email)
-      .sort();
-  };
+  const residents = () => residentEmails(sim, MAPLE_COURT);
   return { sim, queues: service.queues, base, page, residents };
 }
 

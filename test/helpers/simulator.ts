@@ -27,6 +27,15 @@ export const BIRCH_TOWER = '01JHMXBEEGMNFDYXGRFHE5X3F8';
 export const SECRET = 'demo-secret-maple-0001';
 export const residentRole = (integrationId: string) => `virtual_access:integration:${integrationId}:resident`;
 
+/** Emails of the users holding the resident role of a building in the simulator now, sorted. */
+export function residentEmails(sim: RunningSimulator, integrationId: string): (string | undefined)[] {
+  const state = sim.store().toSnapshot();
+  return state.building_users
+    .filter((b) => b.integration_id === integrationId && b.role === residentRole(integrationId))
+    .map((b) => state.users.find((u) => u.id === b.user_id)?.email)
+    .sort();
+}
+
 export async function testSimulator(
   options: Partial<SimulatorOptions> & { generation?: ApiGeneration } = {},
 ): Promise<RunningSimulator & { key: string }> {

@@ -16,7 +16,7 @@ import type { RunRecord } from '../../src/queue/run-record.js';
 import { waitForRun } from '../../src/cli/wait-for-run.js';
 import { startWorkerRuntime } from '../../src/queue/worker-runtime.js';
 import type { RunningSimulator } from '../../src/simulator/simulator-server.js';
-import { clientFor, ORG_ID } from './simulator.js';
+import { clientFor, ORG_ID, testSimulator } from './simulator.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const root = new URL('../../', import.meta.url).pathname;
@@ -163,4 +163,27 @@ export async function syncAndWait(
     ...over,
   });
   return waitForRun(q.runs, runId, timeoutMs);
+}
+
+/**
+ * The usual worker test: a simulator, a feed over the sample export, an in-process worker and a
+ * queue client under a unique prefix; all of it closed and deleted by `cleanup` after the test.
+ */
+export async function workerSetup(
+  cleanup: (() => Promise<unknown>)[],
+  feedOptions: Parameters<typeof writeFeed>[0] = {},
+) {
+  const prefix = uniquePrefix();
+  const sim = await testSimulator();
+  const files = await writeFeed(feedOptions);
+  const worker = await inProcessWorker(sim, files.feedsFile, prefix);
+  const q = queueClient(prefix);
+  cleanup.push(
+    () => sim.close(),
+    () => removeDir(files.dir),
+    () => deletePrefix(prefix),
+    () => worker.close(),
+    () => q.close(),
+  );
+  return { sim, files, q, prefix };
 }

@@ -6,40 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { waitForRun } from '../../src/cli/wait-for-run.js';
 import { applyDryRun, RunStateError } from '../../src/queue/run-actions.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
-import { MAPLE_COURT, residentRole, testSimulator } from '../helpers/simulator.js';
-import {
-  deletePrefix,
-  inProcessWorker,
-  queueClient,
-  removeDir,
-  syncAndWait,
-  uniquePrefix,
-  writeFeed,
-} from '../helpers/worker.js';
+import { MAPLE_COURT, residentEmails, residentRole } from '../helpers/simulator.js';
+import { syncAndWait, workerSetup } from '../helpers/worker.js';
 
 const BEN = '01JHMXBHC8PKMBCD5XT0ZW2M41';
 const cleanup = cleanupAfterEach();
 
-async function setup(feedOptions: Parameters<typeof writeFeed>[0] = {}) {
-  const prefix = uniquePrefix();
-  const sim = await testSimulator();
-  const files = await writeFeed(feedOptions);
-  const worker = await inProcessWorker(sim, files.feedsFile, prefix);
-  const q = queueClient(prefix);
-  cleanup.push(
-    () => sim.close(),
-    () => removeDir(files.dir),
-    () => deletePrefix(prefix),
-    () => worker.close(),
-    () => q.close(),
-  );
-  const residents = () => {
-    const state = sim.store().toSnapshot();
-    return state.building_users
-      .filter((b) => b.integration_id === MAPLE_COURT && b.role === residentRole(MAPLE_COURT))
-      .map((b) => state.users.find((u) => u.id === b.user_id)?.email)
-      .sort();
-  };
+async function setup(feedOptions: Parameters<typeof workerSetup>[1] = {}) {
+  const { sim, q } = await workerSetup(cleanup, feedOptions);
+  const residents = () => residentEmails(sim, MAPLE_COURT);
   const mutations = () => sim.requests.since().filter((r) => r.method !== 'GET').length;
   return { sim, q, residents, mutations };
 }

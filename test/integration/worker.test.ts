@@ -6,42 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { enqueueApproval, enqueueRun } from '../../src/queue/enqueue-run.js';
 import { waitForRun } from '../../src/cli/wait-for-run.js';
-import { MAPLE_COURT, residentRole, testSimulator } from '../helpers/simulator.js';
-import {
-  syncAndWait,
-  deletePrefix,
-  inProcessWorker,
-  queueClient,
-  removeDir,
-  uniquePrefix,
-  writeFeed,
-} from '../helpers/worker.js';
+import { MAPLE_COURT, residentEmails, residentRole } from '../helpers/simulator.js';
+import { syncAndWait, workerSetup } from '../helpers/worker.js';
 
 const cleanup = cleanupAfterEach();
 
-async function setup(feedOptions: Parameters<typeof writeFeed>[0] = {}) {
-  const prefix = uniquePrefix();
-  const sim = await testSimulator();
-  const files = await writeFeed(feedOptions);
-  const worker = await inProcessWorker(sim, files.feedsFile, prefix);
-  const q = queueClient(prefix);
-  cleanup.push(
-    () => sim.close(),
-    () => removeDir(files.dir),
-    () => deletePrefix(prefix),
-    () => worker.close(),
-    () => q.close(),
-  );
-  return { sim, files, q, prefix };
-}
-
-const residents = (sim: Awaited<ReturnType<typeof testSimulator>>, integrationId: string) => {
-  const state = sim.store().toSnapshot();
-  return state.building_users
-    .filter((b) => b.integration_id === integrationId && b.role === residentRole(integrationId))
-    .map((b) => state.users.find((u) => u.id === b.user_id)?.email)
-    .sort();
-};
+const setup = (feedOptions: Parameters<typeof workerSetup>[1] = {}) => workerSetup(cleanup, feedOptions);
+const residents = residentEmails;
 
 describe('worker', () => {
   it('runs a manual trigger end to end: every building planned and applied, the run recorded', async () => {
