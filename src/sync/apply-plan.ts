@@ -179,11 +179,14 @@ async function applyOne(
     return { ...strip(op), outcome: outcome === 'removed' ? 'applied' : 'already_absent' };
   } catch (err) {
     if (!(err instanceof OpenAppError)) throw err;
+    // The worker retries the job (resuming from the journal) only for failures marked retryable.
     return {
       ...strip(op),
       outcome: 'failed',
       error: err.message,
       ...(err.status ? { status: err.status } : {}),
+      retryable: err.retryable,
+      ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}),
     };
   }
 }

@@ -95,21 +95,29 @@ export async function sendInvitations(input: {
     recordedAt: new Date().toISOString(),
     ...patch,
   });
+  /**
+   * A send that failed: OpenApp's Retry-After is kept as the entry's `notBefore`. Only a 429 proves
+   * OpenApp did nothing; after any other failure (a 5xx, a reset, a timeout) the message may have
+   * gone out, so the entry stays an intent and the planner waits to see it listed before sending anew.
+   */
   const failed = async (
     contact: { email: string | null; phone: string | null },
     err: unknown,
-    sends: number,
+    intent?: InvitationLedgerEntry,
   ) => {
     if (!(err instanceof OpenAppError)) throw err;
-    const notBefore = err.retryAfterMs ? new Date(Date.now() + err.retryAfterMs).toISOString() : undefined;
-    if (notBefore)
-      await input.ledger.write(entry(contact, { state: 'sent', sends, ...(notBefore ? { notBefore } : {}) }));
+    if (intent && err.retryAfterMs) {
+      const notBefore = new Date(Date.now() + err.retryAfterMs).toISOString();
+      const state = err.status === 429 ? 'sent' : 'intent';
+      await input.ledger.write({ ...intent, state, notBefore, recordedAt: new Date().toISOString() });
+    }
     outcome.failed.push({ contact: contact.email ?? contact.phone ?? '?', error: err.message });
   };
 
   for (const invite of plan.invite) {
     const who = { name: invite.name, units: invite.units, keys: invite.keys };
-    await input.ledger.write(entry(invite, who));
+    const intent = entry(invite, who);
+    await input.ledger.write(intent);
     try {
       const { invitation } = await input.client.createInvitation(
         {
@@ -130,11 +138,12 @@ export async function sendInvitations(input: {
       );
       outcome.invited++;
     } catch (err) {
-      await failed(invite, err, 0);
+      await failed(invite, err, intent);
     }
   }
   for (const resend of plan.resend) {
-    await input.ledger.write(entry(resend, { invitationId: resend.invitationId, sends: resend.sends }));
+    const intent = entry(resend, { invitationId: resend.invitationId, sends: resend.sends });
+    await input.ledger.write(intent);
     try {
       const invitation = await input.client.resendInvitation(resend.invitationId, call);
       await input.ledger.write(
@@ -147,7 +156,7 @@ export async function sendInvitations(input: {
       );
       outcome.resent++;
     } catch (err) {
-      await failed(resend, err, resend.sends);
+      await failed(resend, err, intent);
     }
   }
   for (const cancel of plan.cancel) {
@@ -157,7 +166,7 @@ export async function sendInvitations(input: {
     } catch (err) {
       // Already accepted or cancelled meanwhile: nothing left to withdraw.
       if (err instanceof OpenAppError && err.status === 422) continue;
-      await failed(cancel, err, 0);
+      await failed(cancel, err);
     }
   }
   return outcome;

@@ -2,12 +2,26 @@
  * Invitations end to end: a worker on the real Redis against the simulator's org invitations.
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { planFromFiles } from '../../src/cli/plan-from-files.js';
+import { silentLogger } from '../../src/logger.js';
 import { InvitationLedgerStore } from '../../src/queue/invitation-ledger-store.js';
-import { BIRCH_TOWER, MAPLE_COURT, residentRole, simFetch, testSimulator } from '../helpers/simulator.js';
+import { PersonLinkStore } from '../../src/queue/person-link-store.js';
+import { feedPolicyFromMapping } from '../../src/sync/plan-sync.js';
+import { sendInvitations } from '../../src/sync/send-invitations.js';
+import {
+  BIRCH_TOWER,
+  MAPLE_COURT,
+  clientFor,
+  residentRole,
+  simFetch,
+  testSimulator,
+} from '../helpers/simulator.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { runCli } from '../helpers/cli.js';
 import {
+  REDIS_URL,
   syncAndWait,
   childEnv,
   deletePrefix,
@@ -147,6 +161,64 @@ describe('invitations', () => {
     const result = await run();
     expect(invitations().map((i) => i.email)).not.toContain('hana.new@example.com');
     expect(result.buildings[BIRCH_TOWER]?.invitations?.waiting).toBeGreaterThanOrEqual(1);
+  });
+
+  it('keeps the intent after a 503 with Retry-After: the invitation may exist, so it is not sent again once the wait is over', async () => {
+    const prefix = uniquePrefix();
+    const sim = await testSimulator();
+    const client = clientFor(sim);
+    const files = await writeFeed();
+    const redis = new Redis(REDIS_URL);
+    cleanup.push(
+      () => sim.close(),
+      () => client.close(),
+      () => removeDir(files.dir),
+      () => deletePrefix(prefix),
+      () => redis.quit(),
+    );
+    const now = Date.now();
+    const { plan, mapping, snapshot } = await planFromFiles({
+      ...files,
+      client,
+      now,
+      logger: silentLogger(),
+    });
+    const ledger = new InvitationLedgerStore(redis, prefix);
+    const send = () =>
+      sendInvitations({
+        plan,
+        integrationId: BIRCH_TOWER,
+        records: snapshot.records,
+        policy: feedPolicyFromMapping(mapping),
+        invitations: {
+          enabled: true,
+          reminder_hours: 24,
+          max_sends: 3,
+          min_interval_hours: 24,
+          sending_hours: { start: '00:00', end: '00:00' },
+        },
+        client,
+        ledger,
+        links: new PersonLinkStore(redis, prefix),
+        now,
+        correlationId: 'test',
+      });
+    // OpenApp's (empty) list as it is, then a 503 asking to come back in 1 s for the first create.
+    sim.faults.enqueue([
+      { kind: 'respond', status: 200, body: { invitations: [] } },
+      { kind: 'error', status: 503, retryAfterSeconds: 1 },
+    ]);
+    const first = await send();
+    expect(first).toMatchObject({ invited: 1, failed: [{ contact: 'hana.new@example.com' }] });
+    const entry = (await ledger.list(BIRCH_TOWER)).find((e) => e.contact.email === 'hana.new@example.com');
+    expect(entry).toMatchObject({ state: 'intent', notBefore: expect.any(String) });
+
+    await new Promise((r) => setTimeout(r, 1_100)); // past the Retry-After
+    const second = await send();
+    expect(second.invited).toBe(0);
+    expect(second.plan?.waiting.find((w) => w.email === 'hana.new@example.com')?.reason).toMatch(
+      /OpenApp does not list it yet/,
+    );
   });
 
   it('reminds before expiry up to the maximum number of sends', async () => {

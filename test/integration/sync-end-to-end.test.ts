@@ -139,6 +139,24 @@ describe('plan and apply against the simulator', () => {
     expect(residentsOf(sim.store().toSnapshot(), MAPLE_COURT)).toContain('eve.martin@example.com');
   });
 
+  it('marks a failure retrying may fix as retryable, so the worker tries the building again', async () => {
+    const { sim } = await setup();
+    const client = clientFor(sim, { maxRetries: 0 });
+    cleanup.push(() => client.close());
+    const { mappingFile, csvFile } = await files(ROWS);
+    const { plan } = await planFromFiles({ mappingFile, csvFile, client, now: NOW, logger: silentLogger() });
+    // One operation at a time: the first add meets a 503, the second a refusal retrying cannot fix.
+    sim.faults.enqueue([
+      { kind: 'error', status: 503 },
+      { kind: 'respond', status: 422, body: { message: 'no', error_code: 'validation_failed' } },
+    ]);
+    const report = await applyPlan(plan, client, { concurrency: 1 });
+    expect(report.results.filter((r) => r.outcome === 'failed')).toEqual([
+      expect.objectContaining({ op: 'add', status: 503, retryable: true }),
+      expect.objectContaining({ op: 'add', status: 422, retryable: false }),
+    ]);
+  });
+
   it('holds a building whose removals pass the guard and applies only its adds', async () => {
     const { sim, client } = await setup();
     const { mappingFile, csvFile } = await files(ROWS);
