@@ -13,7 +13,11 @@ const faultFields = {
   /** Share of requests answered 429 with Retry-After. */
   throttleRate: z.number().min(0).max(1),
   retryAfterSeconds: z.number().int().min(0).max(3600),
-  /** Share of requests whose connection is destroyed before any answer. */
+  /**
+   * Share of requests whose connection is destroyed without an answer: half before the route runs
+   * (nothing happened), half after it ran (the change was made, the answer is lost), as when a
+   * proxy or the network drops a connection; a client cannot tell the two apart.
+   */
   resetRate: z.number().min(0).max(1),
   /** Requests per second allowed per API key; 0 means no limit. */
   rateLimitPerSecond: z.number().min(0),
@@ -40,8 +44,14 @@ export type FaultSettings = z.output<typeof faultSettingsSchema>;
  * say "the next call gets a 429 with Retry-After 1" or "answers this malformed body".
  */
 export const scriptedFaultSchema = z.union([
-  z.strictObject({ kind: z.literal('reset') }),
-  z.strictObject({ kind: z.literal('error'), status: z.union([z.literal(502), z.literal(503)]) }),
+  /** `after: true`: the route runs first, so the change is made but its answer never arrives. */
+  z.strictObject({ kind: z.literal('reset'), after: z.boolean().default(false) }),
+  z.strictObject({
+    kind: z.literal('error'),
+    status: z.union([z.literal(502), z.literal(503)]),
+    /** A 503 that asks the client to come back later, as gateways in maintenance do. */
+    retryAfterSeconds: z.number().int().min(0).optional(),
+  }),
   z.strictObject({ kind: z.literal('throttle'), retryAfterSeconds: z.number().int().min(0) }),
   z.strictObject({
     kind: z.literal('respond'),
@@ -53,8 +63,8 @@ export type ScriptedFault = z.output<typeof scriptedFaultSchema>;
 
 export type FaultVerdict =
   | { kind: 'none' }
-  | { kind: 'reset' }
-  | { kind: 'error'; status: 502 | 503 }
+  | { kind: 'reset'; after: boolean }
+  | { kind: 'error'; status: 502 | 503; retryAfterSeconds?: number }
   | { kind: 'throttle'; retryAfterSeconds: number; reason: 'injected' | 'rate_limit' }
   | { kind: 'respond'; status: number; body: unknown };
 
@@ -99,8 +109,8 @@ export class FaultInjector {
   }
 
   /** Queues faults for the next requests, in order. */
-  enqueue(faults: ScriptedFault[]): number {
-    this.script.push(...faults);
+  enqueue(faults: z.input<typeof scriptedFaultSchema>[]): number {
+    this.script.push(...faults.map((f) => scriptedFaultSchema.parse(f)));
     return this.script.length;
   }
 
@@ -126,7 +136,7 @@ export class FaultInjector {
         return { kind: 'throttle', retryAfterSeconds: Math.max(1, Math.ceil(wait)), reason: 'rate_limit' };
       }
     }
-    if (s.resetRate > 0 && this.random() < s.resetRate) return { kind: 'reset' };
+    if (s.resetRate > 0 && this.random() < s.resetRate) return { kind: 'reset', after: this.random() < 0.5 };
     if (s.throttleRate > 0 && this.random() < s.throttleRate) {
       return { kind: 'throttle', retryAfterSeconds: s.retryAfterSeconds, reason: 'injected' };
     }

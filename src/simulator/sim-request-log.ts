@@ -16,8 +16,12 @@ export interface LoggedRequest {
   key: string | undefined;
   /** Request body of mutations, as received. */
   body?: unknown;
-  /** Set when the answer was injected rather than computed. */
-  fault?: 'reset' | 'error' | 'throttle' | 'rate_limit' | 'scripted';
+  /**
+   * Set when the answer was injected rather than computed. `reset`: the connection was dropped
+   * before the route ran (status 0); `reset_after`: the route ran (its status is kept) and the
+   * connection was dropped instead of answering.
+   */
+  fault?: 'reset' | 'reset_after' | 'error' | 'throttle' | 'rate_limit' | 'scripted';
 }
 
 export class RequestLog {

@@ -63,6 +63,7 @@ export async function buildSimulator(options: SimulatorOptions): Promise<{
   const requests = new RequestLog();
   const injected = new WeakMap<FastifyRequest, LoggedRequest['fault']>();
   const startedAt = new WeakMap<FastifyRequest, number>();
+  const resetAfterRoute = new WeakSet<FastifyRequest>();
 
   const app = Fastify({
     // Requests are recorded in the request log; only failures go to the project logger.
@@ -94,6 +95,10 @@ export async function buildSimulator(options: SimulatorOptions): Promise<{
       case 'none':
         return;
       case 'reset':
+        if (verdict.after) {
+          resetAfterRoute.add(req); // onSend drops the connection instead of the answer
+          return;
+        }
         requests.add(logEntry(req, 0, 'reset'));
         reply.hijack();
         req.raw.socket.destroy();
@@ -109,6 +114,8 @@ export async function buildSimulator(options: SimulatorOptions): Promise<{
               '<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>',
             );
         }
+        if (verdict.retryAfterSeconds !== undefined)
+          reply.header('retry-after', String(verdict.retryAfterSeconds));
         return reply.code(503).send(errorBody(req, 'Service temporarily unavailable', 'unavailable'));
       case 'respond':
         injected.set(req, 'scripted');
@@ -124,11 +131,17 @@ export async function buildSimulator(options: SimulatorOptions): Promise<{
 
   app.addHook('onSend', async (req, reply, payload) => {
     reply.header('x-request-id', req.id);
+    if (resetAfterRoute.has(req)) {
+      // The route has done its work; the client gets no answer, only a closed connection. Logged
+      // with the status it would have seen, so a test can tell a lost success from a lost failure.
+      requests.add(logEntry(req, reply.statusCode, 'reset_after', reply.elapsedTime));
+      req.raw.socket.destroy();
+    }
     return payload;
   });
 
   app.addHook('onResponse', async (req, reply) => {
-    if (!req.url.startsWith(API_PREFIX)) return;
+    if (!req.url.startsWith(API_PREFIX) || resetAfterRoute.has(req)) return;
     requests.add(logEntry(req, reply.statusCode, injected.get(req), reply.elapsedTime));
   });
 

@@ -218,6 +218,18 @@ describe('resilience', () => {
     expect(gap).toBeGreaterThanOrEqual(1000);
   });
 
+  it("keeps to OPENAPP_RATE_LIMIT: at the key's limit nothing is throttled, without it the burst is", async () => {
+    // A key limited to 10 requests/s with a bucket of 10: 30 calls at once drain it.
+    const faults = { rateLimitPerSecond: 10, retryAfterSeconds: 0 };
+    const paced = await setup({ faults }, { ratePerSecond: 10 });
+    await Promise.all(Array.from({ length: 30 }, () => paced.client.listBuildingUsers(BIRCH_TOWER)));
+    expect(paced.sim.requests.since().map((r) => r.status)).toEqual(Array(30).fill(200));
+
+    const unpaced = await setup({ faults });
+    await Promise.all(Array.from({ length: 30 }, () => unpaced.client.listBuildingUsers(BIRCH_TOWER)));
+    expect(unpaced.sim.requests.since().filter((r) => r.status === 429).length).toBeGreaterThan(0);
+  });
+
   it('turns a non-JSON 502 into a typed, retryable error when retries run out', async () => {
     const { sim, client } = await setup({}, { maxRetries: 0 });
     sim.faults.enqueue([{ kind: 'error', status: 502 }]);
@@ -246,6 +258,20 @@ describe('resilience', () => {
     sim.faults.enqueue([{ kind: 'throttle', retryAfterSeconds: 0 }]);
     await client.createInvitation(input);
     expect(mutations(sim).map((m) => m.status)).toEqual([503, 429, 201]);
+  });
+
+  it('does not repeat an invitation whose answer was lost to a connection reset', async () => {
+    const { sim, client } = await setup();
+    sim.faults.enqueue([{ kind: 'reset', after: true }]);
+    const err = await failure(
+      client.createInvitation({
+        email: 'a@example.com',
+        siteAccess: { integrationId: MAPLE_COURT, role: residentRole(MAPLE_COURT) },
+      }),
+    );
+    expect(err).toMatchObject({ status: undefined, attempts: 1, retryable: true });
+    // OpenApp made it: a retry would have been a second invitation.
+    expect(mutations(sim).map((m) => [m.status, m.fault])).toEqual([[201, 'reset_after']]);
   });
 
   it('an empty error body still gives a typed error', async () => {

@@ -267,7 +267,48 @@ describe('fault knobs', () => {
     await expect(fetch(`${sim.apiRoot}/integrations`, { headers: auth(sim) })).rejects.toThrow();
     await simFetch(sim, '/_sim/faults', { method: 'PUT', json: { resetRate: 0 } });
     expect((await simFetch(sim, '/api/v1/integrations', { headers: auth(sim) })).status).toBe(200);
-    expect(sim.requests.since().map((r) => r.fault ?? r.status)).toEqual(['reset', 200]);
+    expect(sim.requests.since().map((r) => r.fault ?? r.status)).toEqual([
+      expect.stringMatching(/^reset(_after)?$/),
+      200,
+    ]);
+  });
+
+  it('a reset after the route ran makes the change and loses the answer', async () => {
+    const sim = await sim2026();
+    const queued = await simFetch(sim, '/_sim/faults/next', {
+      method: 'POST',
+      json: [{ kind: 'reset', after: true }],
+    });
+    expect(queued.body).toEqual({ queued: 1 });
+    await expect(
+      fetch(`${sim.apiRoot}/integrations/${BIRCH_TOWER}/people`, {
+        method: 'POST',
+        headers: { ...auth(sim), 'content-type': 'application/json' },
+        body: JSON.stringify({ user_id: GINA, role: residentRole(BIRCH_TOWER) }),
+      }),
+    ).rejects.toThrow();
+    const people = sim
+      .store()
+      .toSnapshot()
+      .building_users.filter((b) => b.integration_id === BIRCH_TOWER);
+    expect(people.map((p) => p.user_id)).toContain(GINA);
+    expect(sim.requests.since().map((r) => [r.method, r.status, r.fault])).toEqual([
+      ['POST', 201, 'reset_after'],
+    ]);
+  });
+
+  it('resets half of the reset share before the route runs and half after, repeatably for one seed', async () => {
+    const run = async () => {
+      const sim = await sim2026({ faults: { resetRate: 1, seed: 3 } });
+      for (let n = 0; n < 40; n++)
+        await fetch(`${sim.apiRoot}/integrations`, { headers: auth(sim) }).catch(() => undefined);
+      return sim.requests.since().map((r) => r.fault);
+    };
+    const first = await run();
+    expect(await run()).toEqual(first);
+    expect(first).toHaveLength(40);
+    expect(first.filter((f) => f === 'reset').length).toBeGreaterThan(10);
+    expect(first.filter((f) => f === 'reset_after').length).toBeGreaterThan(10);
   });
 
   it('rejects a bad fault setting', async () => {

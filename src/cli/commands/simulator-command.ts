@@ -51,7 +51,12 @@ export function registerSimulatorCommand(program: Command): void {
     .option('--error-rate <share>', 'share of requests answered 502/503', fractionOption, 0)
     .option('--throttle-rate <share>', 'share of requests answered 429', fractionOption, 0)
     .option('--retry-after <seconds>', 'Retry-After sent with injected 429s', integerOption(0, 3600), 1)
-    .option('--reset-rate <share>', 'share of connections reset before an answer', fractionOption, 0)
+    .option(
+      '--reset-rate <share>',
+      'share of connections reset instead of answered (half of them after the change was made)',
+      fractionOption,
+      0,
+    )
     .option(
       '--rate-limit <per-second>',
       'requests per second per API key (0: unlimited)',
