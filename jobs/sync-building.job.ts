@@ -56,7 +56,8 @@ export async function processSyncBuilding(
         prefix: ctx.names.prefix,
         runs: ctx.runs,
         client: ctx.client,
-        signal: ctx.signal,
+        // Shutting down, or the building's lock can no longer be counted on: stop changing OpenApp.
+        signal: AbortSignal.any([ctx.signal, lock.lost]),
         onProgress: (done, total) => void job.updateProgress({ done, total }).catch(() => undefined),
       },
     );
