@@ -57,6 +57,39 @@ describe('pms-sync plan and apply from a PMS database', () => {
     expect(after.integrations.flatMap((i) => [...i.add, ...i.remove])).toEqual([]);
   });
 
+  it('mappings check reads the query: its columns as the header, the first records, the rejected rows', async () => {
+    const { run } = await setup();
+    const r = await run([
+      'mappings',
+      'check',
+      '--mapping',
+      DEMO_MAPPING,
+      '--database-url-env',
+      'PMS_DATABASE_URL',
+      '--rows',
+      '2',
+      '--json',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const check = JSON.parse(r.stdout) as {
+      file: string;
+      encoding?: string;
+      header: { columns: string[] };
+      problems: string[];
+      records: { integrationId: string }[];
+      counts: { rows: number; records: number; rejected: number };
+    };
+    expect(check.file).toBe('the database in PMS_DATABASE_URL');
+    expect(check.encoding).toBeUndefined();
+    expect(check.header.columns).toContain('person_id');
+    expect(check.problems).toEqual([]);
+    expect(check.records).toHaveLength(2);
+    expect(check.counts.rows).toBe(check.counts.records + check.counts.rejected);
+    expect(check.counts.records).toBeGreaterThan(2);
+    expect(r.stdout).not.toContain(PASSWORD);
+  });
+
   it('takes parameter values with --param: another portfolio, another set of rows', async () => {
     const { run } = await setup();
     const r = await run([
@@ -108,8 +141,10 @@ describe('pms-sync plan and apply from a PMS database', () => {
     [['--csv', 'x.csv', '--param', 'a=b'], '--param goes with --database-url-env'],
   ])('exits 2 on a bad source: %j', async (args, message) => {
     const { run } = await setup(false);
-    const r = await run(['plan', '--mapping', DEMO_MAPPING, ...args]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain(message);
+    for (const command of [['plan'], ['mappings', 'check']]) {
+      const r = await run([...command, '--mapping', DEMO_MAPPING, ...args]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(message);
+    }
   });
 });

@@ -11,14 +11,9 @@ import { planFromFiles, type PlannedFromFiles } from '../plan-from-files.js';
 import type { OpenAppClient } from '../../openapp/openapp-client.js';
 import { renderApplyReport, renderPlan } from '../render-plan.js';
 import { UsageError } from '../usage-error.js';
-import { DATABASE_URL_ENV } from '../../sources/database-url.js';
-import type { SourceSpec } from '../../sync/read-source.js';
+import { sourceOf, withSourceOptions, type SourceFlags } from '../source-options.js';
 
-interface SyncFlags {
-  mapping: string;
-  csv?: string;
-  databaseUrlEnv?: string;
-  param?: Record<string, string>;
+interface SyncFlags extends SourceFlags {
   at?: number;
   json?: boolean;
   yes?: boolean;
@@ -35,35 +30,14 @@ function instantOption(value: string): number {
   return ms;
 }
 
-/** `--param name=value`, repeatable: the values of the database query's named parameters. */
-function parameterOption(value: string, previous: Record<string, string> = {}): Record<string, string> {
-  const at = value.indexOf('=');
-  const name = value.slice(0, at);
-  if (at < 1 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-    throw new InvalidArgumentError(`expected name=value, such as property_code=MAPLE, got "${value}"`);
-  }
-  return { ...previous, [name]: value.slice(at + 1) };
-}
-
-function withSourceOptions(command: Command): Command {
-  return command
-    .requiredOption('--mapping <file>', 'mapping file (mappings/*.yaml) describing the export')
-    .option('--csv <file>', 'the PMS export')
-    .option(
-      '--database-url-env <name>',
-      "read the PMS database instead: the environment variable holding its URL (…DATABASE_URL); the query is the mapping's",
-    )
-    .option(
-      '--param <name=value>',
-      'a value for a named parameter of the query (repeatable)',
-      parameterOption,
-    )
+function withSyncOptions(command: Command): Command {
+  return withSourceOptions(command)
     .option('--at <instant>', 'plan for this instant instead of now (ISO 8601 with offset)', instantOption)
     .option('--json', 'print JSON instead of a table');
 }
 
 export function registerSyncCommands(program: Command): void {
-  withSourceOptions(program.command('plan'))
+  withSyncOptions(program.command('plan'))
     .description('show what a sync would change in OpenApp, changing nothing')
     .action((flags: SyncFlags) =>
       withPlan(flags, async ({ plan, names }) => {
@@ -74,7 +48,7 @@ export function registerSyncCommands(program: Command): void {
       }),
     );
 
-  withSourceOptions(program.command('apply'))
+  withSyncOptions(program.command('apply'))
     .description('plan, then make the changes in OpenApp')
     .option('--yes', 'do not ask for confirmation (unattended runs)')
     .option('--allow-held', 'also apply the removals of buildings held by a safety guard')
@@ -123,24 +97,6 @@ export function registerSyncCommands(program: Command): void {
               : EXIT.ok;
       }),
     );
-}
-
-/** Exactly one source: a CSV export, or a database whose URL is in the named variable. */
-function sourceOf(flags: SyncFlags): SourceSpec {
-  if ((flags.csv === undefined) === (flags.databaseUrlEnv === undefined)) {
-    throw new UsageError('give exactly one source: --csv FILE or --database-url-env NAME');
-  }
-  if (flags.csv !== undefined) {
-    if (flags.param) throw new UsageError('--param goes with --database-url-env');
-    return { kind: 'csv', file: flags.csv };
-  }
-  const urlEnv = flags.databaseUrlEnv as string;
-  if (!DATABASE_URL_ENV.test(urlEnv)) {
-    throw new UsageError(
-      `--database-url-env: "${urlEnv}" does not end in DATABASE_URL (the rule that hides its password from logs), e.g. PMS_DATABASE_URL`,
-    );
-  }
-  return { kind: 'database', urlEnv, parameters: flags.param ?? {}, label: `the database in ${urlEnv}` };
 }
 
 /** Builds the plan the flags describe, hands it on, and closes the client whatever happens. */
