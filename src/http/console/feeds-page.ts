@@ -3,6 +3,7 @@ import type { ConsoleSession } from './console-session.js';
 import type { FeedGlance } from './feed-overview.js';
 import { formatTime, statusBadge, type Directory } from './format.js';
 import { html, type SafeHtml } from './html.js';
+import { dataTable } from './data-table.js';
 import { csrfField, page, type Notice } from './layout.js';
 
 export function feedsPage(
@@ -60,39 +61,25 @@ function feedCard(g: FeedGlance, index: number, dir: Directory, session: Console
       ${syncButton(name, null, `all buildings of ${name}`, session)}
       <span class="hint">Shows what would change first; nothing changes until you apply it.</span>
     </div>
-    <div class="table-wrap" role="region" aria-labelledby="${headingId}-buildings" tabindex="0">
-      <table>
-        <caption id="${headingId}-buildings">
-          Buildings of ${name}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Building</th>
-            <th scope="col">Last sync</th>
-            <th scope="col">Status</th>
-            <th scope="col"><span class="visually-hidden">Actions</span></th>
-          </tr>
-        </thead>
-        <tbody>
-          ${g.buildings.map((b) => {
-            const label = dir.building(b.integrationId);
-            const status = b.building?.status ?? b.run?.status;
-            return html`<tr>
-              <th scope="row">
-                ${label}${label !== b.integrationId ? html`<br /><span class="muted">${b.integrationId}</span>` : ''}
-              </th>
-              <td>
-                ${b.run ? html`<a href="/runs/${b.run.id}">${formatTime(b.building?.updatedAt ?? b.run.createdAt, zone)}</a>` : html`<span class="muted">never</span>`}
-              </td>
-              <td>
-                ${status ? statusBadge(status) : ''}${b.building?.error ? html`<span class="why">${b.building.error}</span>` : ''}
-              </td>
-              <td>${syncButton(name, b.integrationId, label, session)}</td>
-            </tr>`;
-          })}
-        </tbody>
-      </table>
-    </div>
+    ${dataTable({
+      caption: { id: `${headingId}-buildings`, text: `Buildings of ${name}` },
+      headers: ['Building', 'Last sync', 'Status', html`<span class="visually-hidden">Actions</span>`],
+      rowHeaders: true,
+      rows: g.buildings.map((b) => {
+        const label = dir.building(b.integrationId);
+        const status = b.building?.status ?? b.run?.status;
+        return [
+          html`${label}${label !== b.integrationId ? html`<br /><span class="muted">${b.integrationId}</span>` : ''}`,
+          b.run
+            ? html`<a href="/runs/${b.run.id}"
+                >${formatTime(b.building?.updatedAt ?? b.run.createdAt, zone)}</a
+              >`
+            : html`<span class="muted">never</span>`,
+          html`${status ? statusBadge(status) : ''}${b.building?.error ? html`<span class="why">${b.building.error}</span>` : ''}`,
+          syncButton(name, b.integrationId, label, session),
+        ];
+      }),
+    })}
   </section>`;
 }
 

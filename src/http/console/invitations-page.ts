@@ -3,6 +3,7 @@ import type { InvitationRow } from '../../sync/invitation-report.js';
 import type { ConsoleSession } from './console-session.js';
 import { formatTime, statusBadge, type Directory } from './format.js';
 import { html, type SafeHtml } from './html.js';
+import { dataTable } from './data-table.js';
 import { page, type Notice } from './layout.js';
 
 export const INVITATION_STATUSES = ['pending', 'accepted', 'expired', 'cancelled'] as const;
@@ -84,38 +85,19 @@ function table(rows: InvitationRow[], dir: Directory): SafeHtml {
   </p>`;
   if (rows.length === 0) return count;
   return html`${count}
-    <div class="table-wrap" role="region" aria-labelledby="invitations-caption" tabindex="0">
-      <table>
-        <caption id="invitations-caption" class="visually-hidden">
-          Invitations
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Resident</th>
-            <th scope="col">Building</th>
-            <th scope="col">Units</th>
-            <th scope="col">Contact</th>
-            <th scope="col">Status</th>
-            <th scope="col">Sends</th>
-            <th scope="col">Last sent</th>
-            <th scope="col">Expires</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${rows.map(
-            (r) =>
-              html`<tr>
-                <th scope="row">${r.name ?? html`<span class="muted">unknown</span>`}</th>
-                <td>${dir.building(r.integration_id)}</td>
-                <td>${r.units.join(', ')}</td>
-                <td>${r.email ?? r.phone ?? ''}</td>
-                <td>${statusBadge(r.status)}</td>
-                <td>${r.sent_count}</td>
-                <td>${formatTime(r.last_sent_at, dir.zoneOfBuilding(r.integration_id))}</td>
-                <td>${formatTime(r.expires_at, dir.zoneOfBuilding(r.integration_id))}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>`;
+  ${dataTable({
+    caption: { id: 'invitations-caption', text: 'Invitations', hidden: true },
+    headers: ['Resident', 'Building', 'Units', 'Contact', 'Status', 'Sends', 'Last sent', 'Expires'],
+    rowHeaders: true,
+    rows: rows.map((r) => [
+      r.name ?? html`<span class="muted">unknown</span>`,
+      dir.building(r.integration_id),
+      r.units.join(', '),
+      r.email ?? r.phone ?? '',
+      statusBadge(r.status),
+      r.sent_count,
+      formatTime(r.last_sent_at, dir.zoneOfBuilding(r.integration_id)),
+      formatTime(r.expires_at, dir.zoneOfBuilding(r.integration_id)),
+    ]),
+  })}`;
 }

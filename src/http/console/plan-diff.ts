@@ -6,6 +6,7 @@ import type { BuildingPlan } from '../../core/plan.js';
 import type { BuildingRun } from '../../queue/run-record.js';
 import { statusBadge, type Directory } from './format.js';
 import { html, type SafeHtml } from './html.js';
+import { dataTable } from './data-table.js';
 
 export function buildingDiff(b: BuildingRun, dir: Directory, index: number): SafeHtml {
   const plan = b.plan?.buildings.find((p) => p.integrationId === b.integrationId);
@@ -130,27 +131,14 @@ function results(b: BuildingRun): SafeHtml {
       What applying did: ${count('applied')} applied, ${count('already_absent')} already absent,
       ${count('held')} held, ${count('failed')} failed
     </summary>
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Change</th>
-            <th scope="col">Person</th>
-            <th scope="col">Outcome</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${rows.map(
-            (r) =>
-              html`<tr>
-                <td>${r.op === 'add' ? 'gain access' : 'lose access'}</td>
-                <td>${r.name ?? r.userId}</td>
-                <td>${statusBadge(r.outcome)}${r.error ? html`<span class="why">${r.error}</span>` : ''}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>
+    ${dataTable({
+      headers: ['Change', 'Person', 'Outcome'],
+      rows: rows.map((r) => [
+        r.op === 'add' ? 'gain access' : 'lose access',
+        r.name ?? r.userId,
+        html`${statusBadge(r.outcome)}${r.error ? html`<span class="why">${r.error}</span>` : ''}`,
+      ]),
+    })}
   </details>`;
 }
 

@@ -7,6 +7,7 @@ import { planOfRun, type RunRecord } from '../../queue/run-record.js';
 import type { ConsoleSession } from './console-session.js';
 import { formatTime, statusBadge, type Directory } from './format.js';
 import { html, type SafeHtml } from './html.js';
+import { dataTable } from './data-table.js';
 import { csrfField, page, type Notice } from './layout.js';
 import { buildingDiff } from './plan-diff.js';
 import type { RunProgress } from './run-progress.js';
@@ -135,25 +136,10 @@ function rejectedRows(rows: { line: number; errors: string[] }[]): SafeHtml {
       rows.length === 0
         ? html`<p class="muted">Every row of the source was read.</p>`
         : html`<p class="hint">Nobody a rejected row describes is removed because of it.</p>
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Line</th>
-                    <th scope="col">Why</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${rows.map(
-                    (r) =>
-                      html`<tr>
-                        <td>${r.line}</td>
-                        <td>${r.errors.join('; ')}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`
+            ${dataTable({
+              headers: ['Line', 'Why'],
+              rows: rows.map((r) => [r.line, r.errors.join('; ')]),
+            })}`
     }
   </section>`;
 }
