@@ -219,6 +219,22 @@ describe('ops API, health and metrics', () => {
     ).toBe(404);
   });
 
+  it('limits console sign-ins per address: ten tries, then 429 with Retry-After, even for the right token', async () => {
+    const { base } = await setup();
+    const signIn = (token: string) =>
+      fetch(`${base}/sign-in`, {
+        method: 'POST',
+        redirect: 'manual',
+        body: new URLSearchParams({ token, next: '/' }).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
+      });
+    for (let i = 0; i < 10; i++) expect((await signIn(`wrong-${i}`)).status).toBe(401);
+    const limited = await signIn(ADMIN);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await limited.text()).toContain('Too many sign-in attempts from this address');
+  });
+
   it('is healthy, ready with Redis and OpenApp, and exposes metrics', async () => {
     const { base, deliver } = await setup();
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });

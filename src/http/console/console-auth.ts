@@ -32,6 +32,19 @@ export function formField(req: FastifyRequest, name: string): string | undefined
   return typeof value === 'string' ? value : undefined;
 }
 
+/**
+ * Sign-in attempts per client address, in this server process: enough for a person who mistypes,
+ * too few to guess a token. The answer past the limit is the console's error page (429).
+ */
+const SIGN_IN_LIMIT = {
+  max: 10,
+  timeWindow: '5 minutes',
+  errorResponseBuilder: (_req: unknown, context: { after: string }) => ({
+    statusCode: 429,
+    message: `Too many sign-in attempts from this address: try again in ${context.after}.`,
+  }),
+};
+
 export function registerSignIn(
   scope: FastifyInstance,
   deps: { sessions: SessionStore; adminToken: string },
@@ -43,7 +56,7 @@ export function registerSignIn(
     return sendHtml(reply, 200, signInPage({ next }));
   });
 
-  scope.post('/sign-in', async (req, reply) => {
+  scope.post('/sign-in', { config: { rateLimit: SIGN_IN_LIMIT } }, async (req, reply) => {
     const crossSite = crossSiteReason(req);
     if (crossSite) return refuse(reply, 403, `cross-site sign-in refused (${crossSite})`);
     const next = safeNext(formField(req, 'next'));

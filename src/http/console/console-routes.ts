@@ -3,6 +3,7 @@
  * approvals, triggers, invitations), for people in a browser rather than a terminal. This file
  * sets up the console's scope: form bodies, security headers, errors, assets, who may enter.
  */
+import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import type { Feed } from '../../feeds/load-feeds.js';
 import type { OpenAppClient } from '../../openapp/openapp-client.js';
@@ -36,6 +37,8 @@ export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
   const sessions = new SessionStore(deps.queues.redis, deps.prefix, deps.adminToken);
   const dir = new Directory(deps.feeds);
   app.register(async (scope) => {
+    // Limits only the routes that ask for it (sign-in); kept in memory, per server process.
+    await scope.register(rateLimit, { global: false });
     scope.addContentTypeParser(
       'application/x-www-form-urlencoded',
       { parseAs: 'string', bodyLimit: 16 * 1024 },
