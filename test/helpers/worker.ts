@@ -54,6 +54,8 @@ export async function writeFeed(
     csv?: string;
     mappingEdit?: (m: string) => string;
     buildings?: string[];
+    /** More settings of the feed, as YAML lines indented under it, e.g. `    invitations: { … }\n`. */
+    feedExtra?: string;
   } = {},
 ): Promise<FeedFiles> {
   const dir = await mkdtemp(path.join(tmpdir(), 'pms-sync-feed-'));
@@ -72,7 +74,7 @@ export async function writeFeed(
     : '';
   await writeFile(
     feedsFile,
-    `feeds:\n  - name: demo\n    mapping: generic.yaml\n    source: { csv: export.csv }${buildings}${schedule}\n`,
+    `feeds:\n  - name: demo\n    mapping: generic.yaml\n    source: { csv: export.csv }${buildings}${schedule}\n${options.feedExtra ?? ''}`,
   );
   return { dir, feedsFile, csvFile, mappingFile };
 }
@@ -172,9 +174,10 @@ export async function syncAndWait(
 export async function workerSetup(
   cleanup: (() => Promise<unknown>)[],
   feedOptions: Parameters<typeof writeFeed>[0] = {},
+  simulatorOptions: Parameters<typeof testSimulator>[0] = {},
 ) {
   const prefix = uniquePrefix();
-  const sim = await testSimulator();
+  const sim = await testSimulator(simulatorOptions);
   const files = await writeFeed(feedOptions);
   const worker = await inProcessWorker(sim, files.feedsFile, prefix);
   const q = queueClient(prefix);

@@ -25,10 +25,9 @@ import {
   syncAndWait,
   childEnv,
   deletePrefix,
-  inProcessWorker,
-  queueClient,
   removeDir,
   uniquePrefix,
+  workerSetup,
   writeFeed,
 } from '../helpers/worker.js';
 
@@ -46,28 +45,17 @@ async function setup(
   generation: '2025' | '2026' = '2026',
   options: { policy?: string; ttlMs?: number; cooldownMs?: number } = {},
 ) {
-  const prefix = uniquePrefix();
-  const sim = await testSimulator({
-    generation,
-    invitations: {
-      ttlMs: options.ttlMs ?? 7 * 24 * 3600_000,
-      resendCooldownMs: options.cooldownMs ?? 60_000,
-    },
-  });
-  const files = await writeFeed();
   const policy = options.policy ?? "enabled: true, sending_hours: { start: '00:00', end: '00:00' }";
-  await writeFile(
-    files.feedsFile,
-    `${await readFile(files.feedsFile, 'utf8')}    invitations: { ${policy} }\n`,
-  );
-  const worker = await inProcessWorker(sim, files.feedsFile, prefix);
-  const q = queueClient(prefix);
-  cleanup.push(
-    () => sim.close(),
-    () => removeDir(files.dir),
-    () => deletePrefix(prefix),
-    () => worker.close(),
-    () => q.close(),
+  const { sim, files, q, prefix } = await workerSetup(
+    cleanup,
+    { feedExtra: `    invitations: { ${policy} }\n` },
+    {
+      generation,
+      invitations: {
+        ttlMs: options.ttlMs ?? 7 * 24 * 3600_000,
+        resendCooldownMs: options.cooldownMs ?? 60_000,
+      },
+    },
   );
   const run = async () => syncAndWait(q);
   const invitations = () => sim.store().listInvitations('01JHMXBCG0MXAGCV3XK95ZJ3N0');
