@@ -10,13 +10,7 @@ import { seededRandom } from '../../src/core/seeded-random.js';
 import { enqueueRun } from '../../src/queue/enqueue-run.js';
 import type { LoggedRequest } from '../../src/simulator/sim-request-log.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
-import {
-  describeBuildings,
-  expectDesiredAccess,
-  expectOneInvitationEach,
-  settleInvitations,
-  until,
-} from '../helpers/chaos-checks.js';
+import { expectConverged, until } from '../helpers/chaos-checks.js';
 import { CHAOS_FEED_SETTINGS, TWO_THOUSAND, chaosPlan, chaosSeed } from '../helpers/chaos-plan.js';
 import { testSimulator } from '../helpers/simulator.js';
 import {
@@ -95,12 +89,7 @@ describe('a worker killed five times in a row', () => {
     const last = spawnWorker(env);
     cleanup.push(() => stopChild(last, 'SIGKILL'));
     const run = await waitForRun(q.runs, runId, 240_000);
-    if (run.status !== 'applied') console.info(describeBuildings(run));
-    expect(run.status).toBe('applied');
-    expectDesiredAccess(sim, plan);
-    const rounds = await settleInvitations(q, prefix, sim, plan);
-    console.info(`worker kills: invitations complete after ${rounds} extra rounds`);
-    expectOneInvitationEach(sim, plan);
+    await expectConverged('worker kills', run, { q, prefix, sim, plan });
 
     // Exactly one call per add and per removal: a call in flight at a kill was looked up, not repeated.
     const calls = new Map<string, number>();

@@ -126,3 +126,20 @@ export async function settleInvitations(
   }
   return rounds;
 }
+
+/**
+ * What every chaos test ends with: the run applied, OpenApp holding exactly the access the export
+ * asks for, and (once invitations settle) every invitee invited exactly once.
+ */
+export async function expectConverged(
+  label: string,
+  run: RunRecord,
+  ctx: { q: QueueClient; prefix: string; sim: RunningSimulator; plan: ChaosPlan },
+): Promise<void> {
+  if (run.status !== 'applied') console.info(describeBuildings(run));
+  expect(run.status).toBe('applied');
+  expectDesiredAccess(ctx.sim, ctx.plan);
+  const rounds = await settleInvitations(ctx.q, ctx.prefix, ctx.sim, ctx.plan);
+  console.info(`${label}: invitations complete after ${rounds} extra rounds`);
+  expectOneInvitationEach(ctx.sim, ctx.plan);
+}
