@@ -31,7 +31,7 @@ import {
   type TargetCheck,
 } from './harness/benchmark.js';
 import { runMeasuredChild } from './harness/child-process.js';
-import { rowsPerSecond, sideRunsTable } from './harness/side-runs.js';
+import { rowsPerSecond, sideRunsTable, sidesTable } from './harness/side-runs.js';
 import { targetLines, targetsTable } from './harness/targets.js';
 import { markdownTable, textTable, type Table } from './harness/tables.js';
 import {
@@ -146,28 +146,10 @@ function summarise(copy: SideReport[], plan: PlanReport[]): BenchResult {
       pass: planRss < MAX_RSS_KIB,
     },
   ];
-  const results: Table = {
-    headers: ['Side', 'Rows/s', 'vs COPY', 'Wall time', 'Peak RSS', 'RSS at start'],
-    align: ['left', 'right', 'right', 'right', 'right', 'right'],
-    rows: [
-      [
-        'bare COPY (query) TO STDOUT (baseline)',
-        formatInteger(copyRate),
-        '100%',
-        formatMs(median(copy.map((r) => r.ms))),
-        formatKiB(median(copy.map((r) => r.maxRssKiB))),
-        formatKiB(median(copy.map((r) => r.startRssKiB))),
-      ],
-      [
-        'plan (readDatabaseExport + planner)',
-        formatInteger(planRate),
-        formatPercent(ratio),
-        formatMs(median(plan.map((r) => r.ms))),
-        formatKiB(planRss),
-        formatKiB(median(plan.map((r) => r.startRssKiB))),
-      ],
-    ],
-  };
+  const results = sidesTable('COPY', [
+    { label: 'bare COPY (query) TO STDOUT (baseline)', runs: copy },
+    { label: 'plan (readDatabaseExport + planner)', runs: plan },
+  ]);
   const planMs = median(plan.map((r) => r.ms));
   const phase = (label: string, ms: number): string[] => [label, formatMs(ms), formatPercent(ms / planMs)];
   const phases: Table = {

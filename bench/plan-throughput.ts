@@ -26,7 +26,7 @@ import {
   type BenchResult,
   type TargetCheck,
 } from './harness/benchmark.js';
-import { rowsPerSecond, sideRunsTable } from './harness/side-runs.js';
+import { rowsPerSecond, sideRunsTable, sidesTable } from './harness/side-runs.js';
 import { targetLines, targetsTable } from './harness/targets.js';
 import { markdownTable, textTable, type Table } from './harness/tables.js';
 import {
@@ -122,7 +122,6 @@ function summarise(data: GeneratedExport, bare: SideReport[], plan: PlanReport[]
   const bareRate = median(bare.map(rowsPerSecond));
   const planRate = median(plan.map(rowsPerSecond));
   const ratio = planRate / bareRate;
-  const bareRss = median(bare.map((r) => r.maxRssKiB));
   const planRss = median(plan.map((r) => r.maxRssKiB));
   const first = plan[0];
   if (first === undefined) throw new Error('no plan runs');
@@ -142,28 +141,10 @@ function summarise(data: GeneratedExport, bare: SideReport[], plan: PlanReport[]
     },
   ];
 
-  const results: Table = {
-    headers: ['Side', 'Rows/s', 'vs bare', 'Wall time', 'Peak RSS', 'RSS at start'],
-    align: ['left', 'right', 'right', 'right', 'right', 'right'],
-    rows: [
-      [
-        'bare csv-parse (baseline)',
-        formatInteger(bareRate),
-        '100%',
-        formatMs(median(bare.map((r) => r.ms))),
-        formatKiB(bareRss),
-        formatKiB(median(bare.map((r) => r.startRssKiB))),
-      ],
-      [
-        'plan (read + OpenApp + planner)',
-        formatInteger(planRate),
-        formatPercent(ratio),
-        formatMs(median(plan.map((r) => r.ms))),
-        formatKiB(planRss),
-        formatKiB(median(plan.map((r) => r.startRssKiB))),
-      ],
-    ],
-  };
+  const results = sidesTable('bare', [
+    { label: 'bare csv-parse (baseline)', runs: bare },
+    { label: 'plan (read + OpenApp + planner)', runs: plan },
+  ]);
 
   const planMs = median(plan.map((r) => r.ms));
   const phase = (label: string, pick: (p: PlanReport) => number): string[] => {

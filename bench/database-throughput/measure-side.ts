@@ -14,15 +14,9 @@ import { loadMappingFile } from '../../src/mappings/load-mapping.js';
 import { buildingsOf, feedPolicyFromMapping } from '../../src/sync/plan-sync.js';
 import { readDatabaseExport } from '../../src/sync/read-database-export.js';
 import { printChildReport, readChildInput } from '../harness/child-process.js';
+import { memoryNow } from '../harness/memory.js';
 import { actualState } from './pms-data.js';
 import { sideInputSchema, type SideInput, type SideReport } from './side-report.js';
-
-const kib = (bytes: number) => Math.round(bytes / 1024);
-
-function memoryNow(): { rssKiB: number; heapUsedKiB: number } {
-  const m = process.memoryUsage();
-  return { rssKiB: kib(m.rss), heapUsedKiB: kib(m.heapUsed) };
-}
 
 async function copySide(input: Extract<SideInput, { side: 'copy' }>): Promise<SideReport> {
   const client = new pg.Client({ connectionString: input.url });

@@ -1,5 +1,5 @@
 /** The two sides of a throughput benchmark (a baseline and the real work), run alternately in child processes. */
-import { formatInteger, formatKiB, formatMs } from './benchmark.js';
+import { formatInteger, formatKiB, formatMs, formatPercent, median } from './benchmark.js';
 import type { Table } from './tables.js';
 
 export interface SideRun {
@@ -8,6 +8,7 @@ export interface SideRun {
   rows: number;
   ms: number;
   maxRssKiB: number;
+  startRssKiB: number;
 }
 
 export const rowsPerSecond = (r: SideRun) => r.rows / (r.ms / 1000);
@@ -24,5 +25,30 @@ export function sideRunsTable(runs: readonly SideRun[], runsPerSide: number): Ta
       formatInteger(rowsPerSecond(r)),
       formatKiB(r.maxRssKiB),
     ]),
+  };
+}
+
+/** The medians of both sides, the work set against its baseline. */
+export function sidesTable(
+  baselineName: string,
+  sides: { label: string; runs: readonly SideRun[] }[],
+): Table {
+  const base = sides[0];
+  if (base === undefined) throw new Error('no sides');
+  const baseRate = median(base.runs.map(rowsPerSecond));
+  return {
+    headers: ['Side', 'Rows/s', `vs ${baselineName}`, 'Wall time', 'Peak RSS', 'RSS at start'],
+    align: ['left', 'right', 'right', 'right', 'right', 'right'],
+    rows: sides.map(({ label, runs }) => {
+      const rate = median(runs.map(rowsPerSecond));
+      return [
+        label,
+        formatInteger(rate),
+        formatPercent(rate / baseRate),
+        formatMs(median(runs.map((r) => r.ms))),
+        formatKiB(median(runs.map((r) => r.maxRssKiB))),
+        formatKiB(median(runs.map((r) => r.startRssKiB))),
+      ];
+    }),
   };
 }

@@ -15,14 +15,8 @@ import type { BuildingUser, OpenAppUser } from '../../src/openapp/openapp-types.
 import { buildingsOf, feedPolicyFromMapping, listBuildings, planSync } from '../../src/sync/plan-sync.js';
 import { readCsvExport } from '../../src/sync/read-csv-export.js';
 import { printChildReport, readChildInput } from '../harness/child-process.js';
+import { memoryNow } from '../harness/memory.js';
 import { sideInputSchema, type SideInput, type SideReport } from './side-report.js';
-
-const kib = (bytes: number) => Math.round(bytes / 1024);
-
-function memoryNow(): { rssKiB: number; heapUsedKiB: number } {
-  const m = process.memoryUsage();
-  return { rssKiB: kib(m.rss), heapUsedKiB: kib(m.heapUsed) };
-}
 
 /** A full GC (the side runs with --expose-gc). */
 function collectGarbage(): void {
