@@ -3,23 +3,11 @@
  * fails about a third of all requests: 20% 5xx, 10% 429 with Retry-After, and 5% connection resets
  * (half of them after OpenApp made the change, so the answer is lost).
  */
-import { appendFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { expectConverged } from '../helpers/chaos-checks.js';
 import { CHAOS_FEED_SETTINGS, TWO_THOUSAND, chaosPlan, chaosSeed } from '../helpers/chaos-plan.js';
-import { testSimulator } from '../helpers/simulator.js';
-import {
-  childEnv,
-  deletePrefix,
-  queueClient,
-  removeDir,
-  spawnWorker,
-  stopChild,
-  syncAndWait,
-  uniquePrefix,
-  writeFeed,
-} from '../helpers/worker.js';
+import { childEnv, queueSetup, spawnWorker, stopChild, syncAndWait } from '../helpers/worker.js';
 
 const cleanup = cleanupAfterEach();
 
@@ -29,19 +17,13 @@ describe('a 2,000-change plan against an OpenApp that fails a third of its reque
     const faultSeed = chaosSeed('faulty OpenApp');
     const plan = chaosPlan(TWO_THOUSAND);
     expect(plan.changes).toBe(2_000);
-    const prefix = uniquePrefix();
-    const sim = await testSimulator({
-      seed: plan.seed,
-      faults: { errorRate: 0.2, throttleRate: 0.1, resetRate: 0.05, retryAfterSeconds: 1, seed: faultSeed },
-    });
-    const files = await writeFeed({ csv: plan.csv });
-    await appendFile(files.feedsFile, CHAOS_FEED_SETTINGS);
-    const q = queueClient(prefix);
-    cleanup.push(
-      () => sim.close(),
-      () => removeDir(files.dir),
-      () => deletePrefix(prefix),
-      () => q.close(),
+    const { sim, files, q, prefix } = await queueSetup(
+      cleanup,
+      { csv: plan.csv, feedExtra: CHAOS_FEED_SETTINGS },
+      {
+        seed: plan.seed,
+        faults: { errorRate: 0.2, throttleRate: 0.1, resetRate: 0.05, retryAfterSeconds: 1, seed: faultSeed },
+      },
     );
     // A third of all attempts fail here: at the default 3 retries one call in a hundred runs out of
     // attempts, and planning a building makes about 200 calls. An operator facing such an OpenApp

@@ -4,19 +4,26 @@
  * would). The worker process must reconnect by itself and the run converge. The Redis is the
  * test's own: the machine's shared one is never restarted.
  */
-import { appendFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { waitForRun } from '../../src/cli/wait-for-run.js';
 import { seededRandom } from '../../src/core/seeded-random.js';
 import { silentLogger } from '../../src/logger.js';
-import { enqueueRun } from '../../src/queue/enqueue-run.js';
 import { openQueueClient } from '../../src/queue/queue-client.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
-import { expectConverged, until } from '../helpers/chaos-checks.js';
+import { expectConverged } from '../helpers/chaos-checks.js';
 import { CHAOS_FEED_SETTINGS, TWO_THOUSAND, chaosPlan, chaosSeed } from '../helpers/chaos-plan.js';
 import { startOwnRedis } from '../helpers/redis-server.js';
 import { testSimulator } from '../helpers/simulator.js';
-import { childEnv, removeDir, spawnWorker, stopChild, uniquePrefix, writeFeed } from '../helpers/worker.js';
+import {
+  childEnv,
+  removeDir,
+  spawnWorker,
+  stopChild,
+  triggerRun,
+  uniquePrefix,
+  until,
+  writeFeed,
+} from '../helpers/worker.js';
 
 const cleanup = cleanupAfterEach();
 
@@ -29,8 +36,7 @@ describe('Redis restarting mid-run', () => {
     const plan = chaosPlan(TWO_THOUSAND);
     const prefix = uniquePrefix();
     const sim = await testSimulator({ seed: plan.seed, faults: { latencyMs: 5 } });
-    const files = await writeFeed({ csv: plan.csv });
-    await appendFile(files.feedsFile, CHAOS_FEED_SETTINGS);
+    const files = await writeFeed({ csv: plan.csv, feedExtra: CHAOS_FEED_SETTINGS });
     const q = openQueueClient(redis.url, prefix, silentLogger(), { name: 'chaos-test' });
     cleanup.push(
       () => sim.close(),
@@ -45,13 +51,7 @@ describe('Redis restarting mid-run', () => {
     });
     const worker = spawnWorker(env);
     cleanup.push(() => stopChild(worker, 'SIGKILL'));
-    const { runId } = await enqueueRun(q.feedsQueue, q.runs, {
-      feed: 'demo',
-      building: null,
-      trigger: 'manual',
-      actor: 'test',
-      dryRun: false,
-    });
+    const runId = await triggerRun(q);
 
     const mutations = () => sim.requests.since().filter((r) => r.method !== 'GET').length;
     const crashAt = 100 + Math.floor(random() * 1_400);

@@ -3,26 +3,14 @@
  * planning, mid-apply, sending invitations, waiting for the dead worker's lock), a new one started
  * each time; a sixth finishes. The journal must make every change exactly once.
  */
-import { appendFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { waitForRun } from '../../src/cli/wait-for-run.js';
 import { seededRandom } from '../../src/core/seeded-random.js';
-import { enqueueRun } from '../../src/queue/enqueue-run.js';
 import type { LoggedRequest } from '../../src/simulator/sim-request-log.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
-import { expectConverged, until } from '../helpers/chaos-checks.js';
+import { expectConverged } from '../helpers/chaos-checks.js';
 import { CHAOS_FEED_SETTINGS, TWO_THOUSAND, chaosPlan, chaosSeed } from '../helpers/chaos-plan.js';
-import { testSimulator } from '../helpers/simulator.js';
-import {
-  childEnv,
-  deletePrefix,
-  queueClient,
-  removeDir,
-  spawnWorker,
-  stopChild,
-  uniquePrefix,
-  writeFeed,
-} from '../helpers/worker.js';
+import { childEnv, queueSetup, spawnWorker, stopChild, triggerRun, until } from '../helpers/worker.js';
 
 const cleanup = cleanupAfterEach();
 const KILLS = 5;
@@ -41,26 +29,14 @@ describe('a worker killed five times in a row', () => {
     const seed = chaosSeed('worker kills');
     const random = seededRandom(seed);
     const plan = chaosPlan(TWO_THOUSAND);
-    const prefix = uniquePrefix();
     // A little latency per request, so that the plan takes long enough to be killed in.
-    const sim = await testSimulator({ seed: plan.seed, faults: { latencyMs: 5 } });
-    const files = await writeFeed({ csv: plan.csv });
-    await appendFile(files.feedsFile, CHAOS_FEED_SETTINGS);
-    const q = queueClient(prefix);
-    cleanup.push(
-      () => sim.close(),
-      () => removeDir(files.dir),
-      () => deletePrefix(prefix),
-      () => q.close(),
+    const { sim, files, q, prefix } = await queueSetup(
+      cleanup,
+      { csv: plan.csv, feedExtra: CHAOS_FEED_SETTINGS },
+      { seed: plan.seed, faults: { latencyMs: 5 } },
     );
     const env = childEnv(sim, files.feedsFile, prefix, { WORKER_LOCK_MS: '2000', LOG_LEVEL: 'error' });
-    const { runId } = await enqueueRun(q.feedsQueue, q.runs, {
-      feed: 'demo',
-      building: null,
-      trigger: 'manual',
-      actor: 'test',
-      dryRun: false,
-    });
+    const runId = await triggerRun(q);
     const settled = async () => !['queued', 'running'].includes((await q.runs.require(runId)).status);
 
     for (let kill = 1; kill <= KILLS; kill++) {

@@ -10,16 +10,7 @@ import type { RunRecord } from '../../src/queue/run-record.js';
 import type { RunningSimulator } from '../../src/simulator/simulator-server.js';
 import type { ChaosPlan } from './chaos-plan.js';
 import { ORG_ID, residentRole } from './simulator.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export async function until(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
-}
+import { until } from './worker.js';
 
 /** A run's buildings in a line each, for a failure message: status, error, failed operations. */
 export function describeBuildings(run: RunRecord): string {

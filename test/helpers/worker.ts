@@ -151,11 +151,8 @@ export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'S
 }
 
 /** Asks for a run of the demo feed (manual, whole feed unless `over` says otherwise) and waits for it to settle. */
-export async function syncAndWait(
-  q: QueueClient,
-  over: Partial<RunRequest> = {},
-  timeoutMs = 20_000,
-): Promise<RunRecord> {
+/** Asks for a run of the demo feed (a manual trigger unless `over` says otherwise); its id. */
+export async function triggerRun(q: QueueClient, over: Partial<RunRequest> = {}): Promise<string> {
   const { runId } = await enqueueRun(q.feedsQueue, q.runs, {
     feed: 'demo',
     building: null,
@@ -164,7 +161,50 @@ export async function syncAndWait(
     dryRun: false,
     ...over,
   });
-  return waitForRun(q.runs, runId, timeoutMs);
+  return runId;
+}
+
+export async function syncAndWait(
+  q: QueueClient,
+  over: Partial<RunRequest> = {},
+  timeoutMs = 20_000,
+): Promise<RunRecord> {
+  return waitForRun(q.runs, await triggerRun(q, over), timeoutMs);
+}
+
+/** Waits until `check` holds, looking every 100 ms; throws naming `what` after `timeoutMs`. */
+export async function until(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * A simulator, a feed over the sample export and a queue client under a unique prefix, for tests
+ * that start their own workers; all of it closed and deleted by `cleanup` after the test.
+ */
+export async function queueSetup(
+  cleanup: (() => Promise<unknown>)[],
+  feedOptions: Parameters<typeof writeFeed>[0] = {},
+  simulatorOptions: Parameters<typeof testSimulator>[0] = {},
+) {
+  const prefix = uniquePrefix();
+  const sim = await testSimulator(simulatorOptions);
+  const files = await writeFeed(feedOptions);
+  const q = queueClient(prefix);
+  cleanup.push(
+    () => sim.close(),
+    () => removeDir(files.dir),
+    () => deletePrefix(prefix),
+    () => q.close(),
+  );
+  return { sim, files, q, prefix };
 }
 
 /**
@@ -176,17 +216,8 @@ export async function workerSetup(
   feedOptions: Parameters<typeof writeFeed>[0] = {},
   simulatorOptions: Parameters<typeof testSimulator>[0] = {},
 ) {
-  const prefix = uniquePrefix();
-  const sim = await testSimulator(simulatorOptions);
-  const files = await writeFeed(feedOptions);
-  const worker = await inProcessWorker(sim, files.feedsFile, prefix);
-  const q = queueClient(prefix);
-  cleanup.push(
-    () => sim.close(),
-    () => removeDir(files.dir),
-    () => deletePrefix(prefix),
-    () => worker.close(),
-    () => q.close(),
-  );
-  return { sim, files, q, prefix };
+  const setup = await queueSetup(cleanup, feedOptions, simulatorOptions);
+  const worker = await inProcessWorker(setup.sim, setup.files.feedsFile, setup.prefix);
+  cleanup.push(() => worker.close());
+  return setup;
 }

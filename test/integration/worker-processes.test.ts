@@ -4,48 +4,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
-import { enqueueRun } from '../../src/queue/enqueue-run.js';
 import { waitForRun } from '../../src/cli/wait-for-run.js';
-import { BIRCH_TOWER, exampleSeed, residentRole, testSimulator } from '../helpers/simulator.js';
-import {
-  childEnv,
-  deletePrefix,
-  queueClient,
-  removeDir,
-  spawnWorker,
-  stopChild,
-  uniquePrefix,
-  writeFeed,
-} from '../helpers/worker.js';
+import { BIRCH_TOWER, exampleSeed, residentRole } from '../helpers/simulator.js';
+import { childEnv, queueSetup, spawnWorker, stopChild, triggerRun, until } from '../helpers/worker.js';
 
 const cleanup = cleanupAfterEach();
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(
-  check: () => Promise<boolean> | boolean,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
 describe('worker processes', () => {
   it('three workers sharing one schedule produce one run per tick', async () => {
-    const prefix = uniquePrefix();
-    const sim = await testSimulator();
-    const files = await writeFeed({ schedule: '*/2 * * * * *' });
-    const q = queueClient(prefix);
-    cleanup.push(
-      () => sim.close(),
-      () => removeDir(files.dir),
-      () => deletePrefix(prefix),
-      () => q.close(),
-    );
+    const { sim, files, q, prefix } = await queueSetup(cleanup, { schedule: '*/2 * * * * *' });
     const workers = [1, 2, 3].map(() => spawnWorker(childEnv(sim, files.feedsFile, prefix)));
     cleanup.push(...workers.map((w) => () => stopChild(w, 'SIGKILL')));
 
@@ -72,7 +39,6 @@ describe('worker processes', () => {
   ] as const)(
     'a worker %s mid-apply is succeeded by one that finishes without repeating a change',
     async (_label, signal) => {
-      const prefix = uniquePrefix();
       const seed = exampleSeed();
       const newcomers = Array.from({ length: 24 }, (_, i) => ({
         id: `01JHMY0000000000000000N${String(i).padStart(3, '0')}`,
@@ -81,20 +47,16 @@ describe('worker processes', () => {
         roles: {},
       }));
       seed.users.push(...newcomers);
-      const sim = await testSimulator({ seed, faults: { latencyMs: 150 } });
       const header =
         'person_id,lease_id,property,unit,first_name,last_name,email,phone,status,move_in,move_out,openapp_user_id';
       const rows = newcomers.map(
         (u, i) => `N${i},L${i},Birch Tower,${2000 + i},Newcomer,${i},${u.email},,Current,2026-01-01,,`,
       );
       // A feed of Birch Tower only: the export says nothing about Maple Court.
-      const files = await writeFeed({ csv: `${[header, ...rows].join('\n')}\n`, buildings: [BIRCH_TOWER] });
-      const q = queueClient(prefix);
-      cleanup.push(
-        () => sim.close(),
-        () => removeDir(files.dir),
-        () => deletePrefix(prefix),
-        () => q.close(),
+      const { sim, files, q, prefix } = await queueSetup(
+        cleanup,
+        { csv: `${[header, ...rows].join('\n')}\n`, buildings: [BIRCH_TOWER] },
+        { seed, faults: { latencyMs: 150 } },
       );
 
       const env = childEnv(sim, files.feedsFile, prefix, {
@@ -103,13 +65,7 @@ describe('worker processes', () => {
       });
       const first = spawnWorker(env);
       cleanup.push(() => stopChild(first, 'SIGKILL'));
-      const { runId } = await enqueueRun(q.feedsQueue, q.runs, {
-        feed: 'demo',
-        building: null,
-        trigger: 'manual',
-        actor: 'test',
-        dryRun: false,
-      });
+      const runId = await triggerRun(q);
       const posts = () => sim.requests.since().filter((r) => r.method === 'POST').length;
       await until(() => posts() >= 6, 20_000, 'the apply to be under way');
       const stopping = Date.now();
