@@ -60,6 +60,21 @@ export function clientFor(
 }
 
 /** A logger whose every output line is kept in memory, at the most verbose level. */
+/** A simulator and a client of it, both closed by `cleanup` after the test. */
+export async function simulatorWithClient(
+  cleanup: (() => Promise<unknown>)[],
+  options: Parameters<typeof testSimulator>[0] = {},
+  clientOptions: Partial<OpenAppClientOptions> = {},
+) {
+  const sim = await testSimulator(options);
+  const client = clientFor(sim, clientOptions);
+  cleanup.push(
+    () => sim.close(),
+    () => client.close(),
+  );
+  return { sim, client };
+}
+
 export function capturingLogger(secrets: string[] = []): { logger: Logger; text: () => string } {
   const lines: string[] = [];
   const destination = new Writable({

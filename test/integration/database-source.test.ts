@@ -29,7 +29,8 @@ import {
   withPassword,
   type TestDatabase,
 } from '../helpers/databases.js';
-import { MAPLE_COURT, clientFor, testSimulator } from '../helpers/simulator.js';
+import type { clientFor } from '../helpers/simulator.js';
+import { MAPLE_COURT, simulatorWithClient } from '../helpers/simulator.js';
 
 const NOW = Date.parse('2026-11-22T09:00:00-06:00');
 const cleanup = cleanupAfterEach();
@@ -53,15 +54,7 @@ async function demoMapping(query?: string, timeoutMs?: number): Promise<Mapping>
   return parseMapping(raw, 'pms-db.yaml');
 }
 
-async function simulator() {
-  const sim = await testSimulator();
-  const client = clientFor(sim);
-  cleanup.push(
-    () => sim.close(),
-    () => client.close(),
-  );
-  return { sim, client };
-}
+const simulator = () => simulatorWithClient(cleanup);
 
 /** Plans a snapshot against the simulator as `pms-sync plan` does. */
 async function planOf(snapshot: SourceSnapshot, mapping: Mapping, client: ReturnType<typeof clientFor>) {

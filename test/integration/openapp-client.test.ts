@@ -20,6 +20,7 @@ import {
   clientFor,
   exampleSeed,
   residentRole,
+  simulatorWithClient,
   testSimulator,
 } from '../helpers/simulator.js';
 
@@ -28,15 +29,8 @@ const EVE = '01JHMXBMA0XB6V6Z2EABR2E8RA';
 
 const cleanup = cleanupAfterEach();
 
-async function setup(options: Parameters<typeof testSimulator>[0] = {}, clientOptions = {}) {
-  const sim = await testSimulator(options);
-  const client = clientFor(sim, clientOptions);
-  cleanup.push(
-    () => sim.close(),
-    () => client.close(),
-  );
-  return { sim, client };
-}
+const setup = (options: Parameters<typeof testSimulator>[0] = {}, clientOptions = {}) =>
+  simulatorWithClient(cleanup, options, clientOptions);
 
 function mutations(sim: RunningSimulator) {
   return sim.requests.since().filter((r) => r.method !== 'GET');

@@ -11,7 +11,13 @@ import { planFromFiles } from '../../src/cli/plan-from-files.js';
 import { countOperations } from '../../src/core/plan.js';
 import { silentLogger } from '../../src/logger.js';
 import { applyPlan } from '../../src/sync/apply-plan.js';
-import { BIRCH_TOWER, MAPLE_COURT, clientFor, residentRole, testSimulator } from '../helpers/simulator.js';
+import {
+  BIRCH_TOWER,
+  MAPLE_COURT,
+  clientFor,
+  residentEmails,
+  simulatorWithClient,
+} from '../helpers/simulator.js';
 
 const NOW = Date.parse('2026-11-22T09:00:00-06:00');
 const cleanup = cleanupAfterEach();
@@ -67,25 +73,7 @@ async function files(rows: string[]) {
   return { mappingFile, csvFile };
 }
 
-async function setup() {
-  const sim = await testSimulator();
-  const client = clientFor(sim);
-  cleanup.push(
-    () => sim.close(),
-    () => client.close(),
-  );
-  return { sim, client };
-}
-
-function residentsOf(
-  state: ReturnType<ReturnType<Awaited<ReturnType<typeof testSimulator>>['store']>['toSnapshot']>,
-  integrationId: string,
-) {
-  return state.building_users
-    .filter((b) => b.integration_id === integrationId && b.role === residentRole(integrationId))
-    .map((b) => state.users.find((u) => u.id === b.user_id)?.email)
-    .sort();
-}
+const setup = () => simulatorWithClient(cleanup);
 
 describe('plan and apply against the simulator', () => {
   it('ends with OpenApp in the desired state, one mutation per change, and a second run changes nothing', async () => {
@@ -111,11 +99,15 @@ describe('plan and apply against the simulator', () => {
     const c = countOperations(first.plan);
     expect(mutations).toHaveLength(c.add + c.remove);
 
-    const state = sim.store().toSnapshot();
-    expect(residentsOf(state, MAPLE_COURT)).toEqual(['ana.gomez@example.com', 'gina.liu@example.com']);
-    expect(residentsOf(state, BIRCH_TOWER)).toEqual(['chloe.park@example.com', 'dev.singh@example.com']);
+    expect(residentEmails(sim, MAPLE_COURT)).toEqual(['ana.gomez@example.com', 'gina.liu@example.com']);
+    expect(residentEmails(sim, BIRCH_TOWER)).toEqual(['chloe.park@example.com', 'dev.singh@example.com']);
     // the concierge's staff role was never touched
-    expect(state.building_users.some((b) => b.role.endsWith(':staff'))).toBe(true);
+    expect(
+      sim
+        .store()
+        .toSnapshot()
+        .building_users.some((b) => b.role.endsWith(':staff')),
+    ).toBe(true);
 
     sim.requests.clear();
     const second = await planFromFiles({ mappingFile, csvFile, client, now: NOW, logger: silentLogger() });
@@ -136,7 +128,7 @@ describe('plan and apply against the simulator', () => {
     expect(countOperations(plan).remove).toBe(0);
     await applyPlan(plan, client);
     expect(sim.requests.since().filter((r) => r.method === 'DELETE')).toEqual([]);
-    expect(residentsOf(sim.store().toSnapshot(), MAPLE_COURT)).toContain('eve.martin@example.com');
+    expect(residentEmails(sim, MAPLE_COURT)).toContain('eve.martin@example.com');
   });
 
   it('marks a failure retrying may fix as retryable, so the worker tries the building again', async () => {
@@ -167,9 +159,9 @@ describe('plan and apply against the simulator', () => {
     expect(plan.buildings.find((b) => b.integrationId === MAPLE_COURT)?.held).toBe(true);
     const report = await applyPlan(plan, client);
     expect(report.counts).toMatchObject({ applied: 2, held: 1, failed: 0 });
-    expect(residentsOf(sim.store().toSnapshot(), MAPLE_COURT)).toContain('eve.martin@example.com');
+    expect(residentEmails(sim, MAPLE_COURT)).toContain('eve.martin@example.com');
     const forced = await applyPlan(plan, client, { allowHeld: true });
     expect(forced.counts.applied).toBe(3); // adds again (idempotent) + the held removal
-    expect(residentsOf(sim.store().toSnapshot(), MAPLE_COURT)).not.toContain('eve.martin@example.com');
+    expect(residentEmails(sim, MAPLE_COURT)).not.toContain('eve.martin@example.com');
   });
 });
