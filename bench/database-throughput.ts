@@ -31,7 +31,7 @@ import {
   type TargetCheck,
 } from './harness/benchmark.js';
 import { runMeasuredChild } from './harness/child-process.js';
-import { rowsPerSecond, sideRunsTable, sidesTable } from './harness/side-runs.js';
+import { everyRunDetails, rowsPerSecond, sidesTable } from './harness/side-runs.js';
 import { targetLines, targetsTable } from './harness/targets.js';
 import { markdownTable, textTable, type Table } from './harness/tables.js';
 import {
@@ -191,7 +191,6 @@ function summarise(copy: SideReport[], plan: PlanReport[]): BenchResult {
       ['held buildings', formatInteger(counts.heldBuildings)],
     ],
   };
-  const runs = sideRunsTable([...copy, ...plan], RUNS);
   const targetTable = targetsTable(targets);
   const markdown = [
     `What a database feed's run does with its source: ${formatInteger(first.rows)} residents in ${BUILDINGS} ` +
@@ -217,11 +216,7 @@ function summarise(copy: SideReport[], plan: PlanReport[]): BenchResult {
     '',
     markdownTable(countTable),
     '',
-    '<details><summary>Every run</summary>',
-    '',
-    markdownTable(runs),
-    '',
-    '</details>',
+    ...everyRunDetails([...copy, ...plan], RUNS),
   ].join('\n');
   const text = [
     ...textTable(results),

@@ -26,7 +26,7 @@ import {
   type BenchResult,
   type TargetCheck,
 } from './harness/benchmark.js';
-import { rowsPerSecond, sideRunsTable, sidesTable } from './harness/side-runs.js';
+import { everyRunDetails, rowsPerSecond, sidesTable } from './harness/side-runs.js';
 import { targetLines, targetsTable } from './harness/targets.js';
 import { markdownTable, textTable, type Table } from './harness/tables.js';
 import {
@@ -209,7 +209,6 @@ function summarise(data: GeneratedExport, bare: SideReport[], plan: PlanReport[]
       ['held buildings', formatInteger(counts.heldBuildings)],
     ],
   };
-  const runs = sideRunsTable([...bare, ...plan], RUNS);
   const targetTable = targetsTable(targets);
 
   const markdown = [
@@ -242,11 +241,7 @@ function summarise(data: GeneratedExport, bare: SideReport[], plan: PlanReport[]
     markdownTable(countTable),
     ...(sameCounts ? [] : ['', '**The plan counts differed between runs**; the table shows the first run.']),
     '',
-    '<details><summary>Every run</summary>',
-    '',
-    markdownTable(runs),
-    '',
-    '</details>',
+    ...everyRunDetails([...bare, ...plan], RUNS),
   ].join('\n');
 
   const text = [

@@ -15,6 +15,7 @@ import { buildingsOf, feedPolicyFromMapping } from '../../src/sync/plan-sync.js'
 import { readDatabaseExport } from '../../src/sync/read-database-export.js';
 import { printChildReport, readChildInput } from '../harness/child-process.js';
 import { memoryNow } from '../harness/memory.js';
+import { planCounts } from '../harness/plan-counts.js';
 import { actualState } from './pms-data.js';
 import { sideInputSchema, type SideInput, type SideReport } from './side-report.js';
 
@@ -60,14 +61,7 @@ async function planSide(input: Extract<SideInput, { side: 'plan' }>): Promise<Si
   });
   const t2 = performance.now();
   const maxRssKiB = process.resourceUsage().maxRSS;
-  const counts = { add: 0, remove: 0, invite: 0, unchanged: 0, heldBuildings: 0 };
-  for (const b of result.buildings) {
-    counts.add += b.add.length;
-    counts.remove += b.remove.length;
-    counts.invite += b.needsInvite.length;
-    counts.unchanged += b.unchanged;
-    if (b.held) counts.heldBuildings++;
-  }
+  const { records, rejected, add, remove, invite, unchanged, heldBuildings } = planCounts(result);
   return {
     side: 'plan',
     rows: snapshot.stats.rows + snapshot.stats.skipped,
@@ -76,7 +70,7 @@ async function planSide(input: Extract<SideInput, { side: 'plan' }>): Promise<Si
     maxRssKiB,
     phases: { read: t1 - t0, plan: t2 - t1 },
     afterRead,
-    counts: { records: snapshot.stats.records, rejected: snapshot.stats.rejected, ...counts },
+    counts: { records, rejected, add, remove, invite, unchanged, heldBuildings },
   };
 }
 

@@ -1,6 +1,6 @@
 /** The two sides of a throughput benchmark (a baseline and the real work), run alternately in child processes. */
 import { formatInteger, formatKiB, formatMs, formatPercent, median } from './benchmark.js';
-import type { Table } from './tables.js';
+import { markdownTable, type Table } from './tables.js';
 
 export interface SideRun {
   side: string;
@@ -51,4 +51,15 @@ export function sidesTable(
       ];
     }),
   };
+}
+
+/** BENCHMARKS.md lines: every run of both sides, collapsed under the section. */
+export function everyRunDetails(runs: readonly SideRun[], runsPerSide: number): string[] {
+  return [
+    '<details><summary>Every run</summary>',
+    '',
+    markdownTable(sideRunsTable(runs, runsPerSide)),
+    '',
+    '</details>',
+  ];
 }

@@ -7,7 +7,6 @@
  */
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
-import type { Plan } from '../../src/core/plan.js';
 import { loadMappingFile } from '../../src/mappings/load-mapping.js';
 import { OpenAppClient } from '../../src/openapp/openapp-client.js';
 import type { CallOptions } from '../../src/openapp/http-transport.js';
@@ -16,6 +15,7 @@ import { buildingsOf, feedPolicyFromMapping, listBuildings, planSync } from '../
 import { readCsvExport } from '../../src/sync/read-csv-export.js';
 import { printChildReport, readChildInput } from '../harness/child-process.js';
 import { memoryNow } from '../harness/memory.js';
+import { planCounts } from '../harness/plan-counts.js';
 import { sideInputSchema, type SideInput, type SideReport } from './side-report.js';
 
 /** A full GC (the side runs with --expose-gc). */
@@ -67,40 +67,6 @@ async function bare(input: Extract<SideInput, { side: 'bare' }>): Promise<SideRe
     ms,
     startRssKiB,
     maxRssKiB: process.resourceUsage().maxRSS,
-  };
-}
-
-function countPlan(plan: Plan): NonNullable<SideReport['counts']> {
-  let add = 0;
-  let remove = 0;
-  let invite = 0;
-  let unchanged = 0;
-  let kept = 0;
-  let unmanaged = 0;
-  let review = 0;
-  let heldBuildings = 0;
-  for (const b of plan.buildings) {
-    add += b.add.length;
-    remove += b.remove.length;
-    invite += b.needsInvite.length;
-    unchanged += b.unchanged;
-    kept += b.kept.length;
-    unmanaged += b.unmanaged.length;
-    review += b.review.length;
-    if (b.held) heldBuildings++;
-  }
-  return {
-    records: plan.stats.records,
-    rejected: plan.stats.rejected,
-    skipped: plan.stats.skipped,
-    add,
-    remove,
-    invite,
-    unchanged,
-    kept,
-    unmanaged,
-    review,
-    heldBuildings,
   };
 }
 
@@ -158,7 +124,7 @@ async function planSide(input: Extract<SideInput, { side: 'plan' }>): Promise<Si
     },
     calls: { listBuildingUsers: lists.count, findUsersByEmail: lookups.count },
     memory: { afterRead, afterPlan, liveAfterPlan },
-    counts: countPlan(plan),
+    counts: planCounts(plan),
   };
 }
 
