@@ -42,6 +42,8 @@ export interface PlannerInput {
   now: number;
   /** Reasons from outside this source that hold every building (a source far smaller than the last good run). */
   extraHoldReasons?: readonly string[];
+  /** The records' verdicts when already judged (`assessRecords`); used only if made from these records, rules and `now`. */
+  assessment?: Assessment;
 }
 
 export function roleFor(template: string, integrationId: string): string {
@@ -50,13 +52,53 @@ export function roleFor(template: string, integrationId: string): string {
 
 const normEmail = (e: string | null | undefined) => (e ? e.trim().toLowerCase() : undefined);
 
-interface Judged {
-  record: ResidentRecord;
-  kind: AccessVerdict['kind'];
-  /** The OpenApp user the record stands for, when known (see `resolveUserIds`). */
-  userId: string | undefined;
-  /** Why, in words: built only for the records a plan shows (see `reasonOf`). */
-  reason: string | undefined;
+/** Verdict kinds as small numbers: one byte per record instead of one object per record. */
+const GRANTED = 0;
+const DENIED = 1;
+const UNDETERMINED = 2;
+type KindCode = typeof GRANTED | typeof DENIED | typeof UNDETERMINED;
+
+function kindCode(kind: AccessVerdict['kind']): KindCode {
+  return kind === 'granted' ? GRANTED : kind === 'denied' ? DENIED : UNDETERMINED;
+}
+
+/**
+ * Every record's verdict at `now`, computed once: planSync needs them twice (which emails to look
+ * up, then the plan). Pass the result to `emailsToLookUp` and to `plan` (as `assessment`); each
+ * checks that it was made from the same records, rules and instant, and judges afresh otherwise.
+ */
+export interface Assessment {
+  readonly records: readonly ResidentRecord[];
+  readonly access: AccessRules;
+  readonly now: number;
+  /** kinds[i] is the verdict of records[i] (GRANTED, DENIED or UNDETERMINED). */
+  readonly kinds: Uint8Array;
+}
+
+export function assessRecords(
+  records: readonly ResidentRecord[],
+  access: AccessRules,
+  now: number,
+): Assessment {
+  const kinds = new Uint8Array(records.length);
+  for (let i = 0; i < records.length; i++)
+    kinds[i] = kindCode(accessKind(records[i] as ResidentRecord, access, now));
+  return { records, access, now, kinds };
+}
+
+function kindsOf(
+  records: readonly ResidentRecord[],
+  access: AccessRules,
+  now: number,
+  assessment: Assessment | undefined,
+): Uint8Array {
+  const fits =
+    assessment !== undefined &&
+    assessment.records === records &&
+    assessment.access === access &&
+    assessment.now === now &&
+    assessment.kinds.length === records.length;
+  return fits ? assessment.kinds : assessRecords(records, access, now).kinds;
 }
 
 /**
@@ -93,29 +135,46 @@ export function emailsToLookUp(
   actual: ReadonlyMap<string, readonly BuildingUser[]>,
   access: AccessRules,
   now: number,
+  assessment?: Assessment,
 ): string[] {
+  const kinds = kindsOf(records, access, now, assessment);
   const known = buildingEmailIndex(actual);
   const wanted = new Set<string>();
-  for (const r of records) {
+  for (let i = 0; i < records.length; i++) {
+    if (kinds[i] !== GRANTED) continue;
+    const r = records[i] as ResidentRecord;
     if (r.openappUserId || !r.email) continue;
-    if (known.get(r.integrationId)?.has(r.email)) continue;
-    if (accessKind(r, access, now) === 'granted') wanted.add(r.email);
+    if (!known.get(r.integrationId)?.has(r.email)) wanted.add(r.email);
   }
   return [...wanted].sort();
+}
+
+/**
+ * What planning knows about every record, by its index in `records`. Arrays of numbers and a byte
+ * per record rather than an object per record: a large export has hundreds of thousands of them,
+ * and objects that live through the whole plan are what the garbage collector pays for.
+ */
+interface Judgement {
+  records: readonly ResidentRecord[];
+  kinds: Uint8Array;
+  /** The OpenApp user each record stands for, when known (see `resolveUserIds`). */
+  userIds: (string | undefined)[];
+  /** Why, in words: built only for the records a plan shows. */
+  why: (i: number) => string;
 }
 
 /** One building's plan before removals and guards: who should have access, and how. */
 interface DesiredState {
   integrationId: string;
   role: string;
-  here: readonly Judged[];
-  actualUsers: readonly BuildingUser[];
+  /** Indexes of the records for this building. */
+  here: readonly number[];
   managed: BuildingUser[];
   /**
    * OpenApp user id -> the record that wants them here, or the records when several do (a shared
    * email or two units is one user). One record is by far the common case: no array for it.
    */
-  desired: Map<string, Judged | Judged[]>;
+  desired: Map<string, number | number[]>;
   add: PlannedAdd[];
   needsInvite: NeededInvite[];
   unchanged: number;
@@ -123,23 +182,31 @@ interface DesiredState {
 }
 
 export function plan(input: PlannerInput): Plan {
-  const { policy, now } = input;
-  const judged: Judged[] = input.records.map((record) => ({
-    record,
-    kind: accessKind(record, policy.access, now),
-    userId: undefined,
-    reason: undefined,
-  }));
-  const why = (j: Judged): string => (j.reason ??= accessAt(j.record, policy.access, now).reason);
-  resolveUserIds(judged, input.actual, input.directory);
+  const { policy, now, records } = input;
+  const kinds = kindsOf(records, policy.access, now, input.assessment);
+  const reasons = new Map<number, string>();
+  const why = (i: number): string => {
+    let reason = reasons.get(i);
+    if (reason === undefined) {
+      reason = accessAt(records[i] as ResidentRecord, policy.access, now).reason;
+      reasons.set(i, reason);
+    }
+    return reason;
+  };
 
-  const byBuilding = new Map<string, Judged[]>();
-  for (const j of judged) push(byBuilding, j.record.integrationId, j);
+  const byBuilding = new Map<string, number[]>();
+  for (let i = 0; i < records.length; i++) push(byBuilding, (records[i] as ResidentRecord).integrationId, i);
+  const judgement: Judgement = {
+    records,
+    kinds,
+    userIds: resolveUserIds(records, byBuilding, input.actual, input.directory),
+    why,
+  };
   const buildingIds = [...new Set([...input.buildings, ...byBuilding.keys()])].sort();
 
   // Pass 1: who should have access where.
   const states = buildingIds.map((integrationId) =>
-    desiredState(integrationId, byBuilding.get(integrationId) ?? [], input, why),
+    desiredState(integrationId, byBuilding.get(integrationId) ?? [], input, judgement),
   );
 
   // A managed user nobody wants is a removal candidate; what the PMS says about them anywhere (by
@@ -155,13 +222,15 @@ export function plan(input: PlannerInput): Plan {
       if (e) candidateEmails.add(e);
     }
   }
-  const byUserId = new Map<string, Judged[]>();
-  const byEmail = new Map<string, Judged[]>();
+  const byUserId = new Map<string, number[]>();
+  const byEmail = new Map<string, number[]>();
   if (candidateIds.size > 0) {
-    for (const j of judged) {
-      if (j.userId !== undefined && candidateIds.has(j.userId)) push(byUserId, j.userId, j);
-      const e = j.record.email;
-      if (e && candidateEmails.has(e)) push(byEmail, e, j);
+    const { userIds } = judgement;
+    for (let i = 0; i < records.length; i++) {
+      const userId = userIds[i];
+      if (userId !== undefined && candidateIds.has(userId)) push(byUserId, userId, i);
+      const e = (records[i] as ResidentRecord).email;
+      if (e && candidateEmails.has(e)) push(byEmail, e, i);
     }
   }
 
@@ -177,6 +246,7 @@ export function plan(input: PlannerInput): Plan {
     const remove: PlannedRemoval[] = [];
     const kept: KeptUser[] = [];
     const unmanaged: KeptUser[] = [];
+    const isHere = (i: number) => (records[i] as ResidentRecord).integrationId === integrationId;
     for (const user of state.managed) {
       if (desired.has(user.userId)) continue;
       const who = { userId: user.userId, name: user.name ?? null, email: user.email };
@@ -185,25 +255,24 @@ export function plan(input: PlannerInput): Plan {
         ...(byUserId.get(user.userId) ?? []),
         ...(email ? (byEmail.get(email) ?? []) : []),
       ]);
-      const keepReason = reasonToKeep(user, matches, integrationId, {
+      const keepReason = reasonToKeep(user, matches, isHere, judgement, {
         protectedIds,
         protectedEmails,
         rejectedBy,
         sourceComplete: input.sourceComplete,
-        why,
       });
       if (keepReason) {
         kept.push({ ...who, reason: keepReason });
         continue;
       }
-      const atThisBuilding = matches.filter((j) => j.record.integrationId === integrationId);
+      const atThisBuilding = matches.filter(isHere);
       if (atThisBuilding.length > 0) {
-        remove.push({ ...who, reason: unique(atThisBuilding.map((j) => why(j))).join('; ') });
+        remove.push({ ...who, reason: unique(atThisBuilding.map(why)).join('; ') });
       } else if (matches.length > 0) {
-        const elsewhere = matches[0] as Judged;
+        const elsewhere = records[matches[0] as number] as ResidentRecord;
         remove.push({
           ...who,
-          reason: `the PMS lists them only at another building (unit ${elsewhere.record.unit})`,
+          reason: `the PMS lists them only at another building (unit ${elsewhere.unit})`,
         });
       } else if (policy.adoptExisting) {
         remove.push({ ...who, reason: 'not in the PMS export' });
@@ -237,7 +306,7 @@ export function plan(input: PlannerInput): Plan {
       unchanged: state.unchanged,
       kept: sortBy(kept, (k) => `${k.name ?? ''}\u0000${k.userId}`),
       unmanaged: sortBy(unmanaged, (k) => `${k.name ?? ''}\u0000${k.userId}`),
-      review: sortBy(state.review, (r) => String(r.line).padStart(10, '0')),
+      review: state.review.sort((a, b) => a.line - b.line),
       held: holdReasons.length > 0,
       holdReasons,
     };
@@ -255,37 +324,43 @@ export function plan(input: PlannerInput): Plan {
 
 function desiredState(
   integrationId: string,
-  here: readonly Judged[],
+  here: readonly number[],
   input: PlannerInput,
-  why: (j: Judged) => string,
+  judgement: Judgement,
 ): DesiredState {
+  const { records, kinds, userIds, why } = judgement;
   const role = roleFor(input.policy.roleTemplate, integrationId);
   const actualUsers = input.actual.get(integrationId) ?? [];
-  const managed = actualUsers.filter((u) => u.role === role);
-  const managedIds = new Set(managed.map((u) => u.userId));
+  const managed: BuildingUser[] = [];
+  const managedIds = new Set<string>();
+  for (const u of actualUsers) {
+    if (u.role !== role) continue;
+    managed.push(u);
+    managedIds.add(u.userId);
+  }
 
-  const desired = new Map<string, Judged | Judged[]>();
-  const invites = new Map<string, Judged[]>();
+  const desired = new Map<string, number | number[]>();
+  const invites = new Map<string, number[]>();
   const review: BuildingPlan['review'] = [];
-  for (const j of here) {
-    if (j.kind === 'undetermined') {
-      review.push({
-        key: j.record.key,
-        line: j.record.line,
-        name: j.record.name,
-        unit: j.record.unit,
-        reason: why(j),
-      });
+  for (const i of here) {
+    const kind = kinds[i];
+    if (kind === UNDETERMINED) {
+      const r = records[i] as ResidentRecord;
+      review.push({ key: r.key, line: r.line, name: r.name, unit: r.unit, reason: why(i) });
       continue;
     }
-    if (j.kind !== 'granted') continue;
-    if (j.userId) {
-      const before = desired.get(j.userId);
-      if (before === undefined) desired.set(j.userId, j);
-      else if (Array.isArray(before)) before.push(j);
-      else desired.set(j.userId, [before, j]);
-    } else if (j.record.email || j.record.phone)
-      push(invites, (j.record.email ?? j.record.phone) as string, j);
+    if (kind !== GRANTED) continue;
+    const userId = userIds[i];
+    if (userId) {
+      const before = desired.get(userId);
+      if (before === undefined) desired.set(userId, i);
+      else if (Array.isArray(before)) before.push(i);
+      else desired.set(userId, [before, i]);
+    } else {
+      const r = records[i] as ResidentRecord;
+      const contact = r.email ?? r.phone;
+      if (contact) push(invites, contact, i);
+    }
   }
 
   const add: PlannedAdd[] = [];
@@ -295,50 +370,56 @@ function desiredState(
       unchanged++;
       continue;
     }
-    const js = Array.isArray(wanted) ? wanted : [wanted];
-    const first = js[0] as Judged;
+    const wanting = (Array.isArray(wanted) ? wanted : [wanted]).map((i) => records[i] as ResidentRecord);
+    const first = wanting[0] as ResidentRecord;
     add.push({
       userId,
-      name: first.record.name,
-      email: first.record.email ?? actualUsers.find((u) => u.userId === userId)?.email ?? null,
-      keys: js.map((j) => j.record.key),
-      units: unique(js.map((j) => j.record.unit)),
-      reason: unique(js.map((j) => why(j))).join('; '),
+      name: first.name,
+      email: first.email ?? actualUsers.find((u) => u.userId === userId)?.email ?? null,
+      keys: wanting.map((r) => r.key),
+      units: unique(wanting.map((r) => r.unit)),
+      reason: unique((Array.isArray(wanted) ? wanted : [wanted]).map(why)).join('; '),
     });
   }
 
-  const needsInvite: NeededInvite[] = [...invites.values()].map((js) => {
-    const first = js[0] as Judged;
+  const needsInvite: NeededInvite[] = [...invites.values()].map((indexes) => {
+    const wanting = indexes.map((i) => records[i] as ResidentRecord);
+    const first = wanting[0] as ResidentRecord;
     return {
-      email: first.record.email ?? null,
-      phone: first.record.phone ?? null,
-      name: first.record.name,
-      keys: js.map((j) => j.record.key),
-      units: unique(js.map((j) => j.record.unit)),
-      reason: `no OpenApp account for this ${first.record.email ? 'email' : 'phone'}; ${why(first)}`,
+      email: first.email ?? null,
+      phone: first.phone ?? null,
+      name: first.name,
+      keys: wanting.map((r) => r.key),
+      units: unique(wanting.map((r) => r.unit)),
+      reason: `no OpenApp account for this ${first.email ? 'email' : 'phone'}; ${why(indexes[0] as number)}`,
     };
   });
-  return { integrationId, role, here, actualUsers, managed, desired, add, needsInvite, unchanged, review };
+  return { integrationId, role, here, managed, desired, add, needsInvite, unchanged, review };
 }
 
 /**
  * The OpenApp user each record stands for: the user id the PMS carries, else the building user
- * with that email, else the one account a users search found for it.
+ * with that email, else the one account a users search found for it. Building by building, so
+ * each building's email index is looked up once.
  */
 function resolveUserIds(
-  judged: readonly Judged[],
+  records: readonly ResidentRecord[],
+  byBuilding: ReadonlyMap<string, readonly number[]>,
   actual: ReadonlyMap<string, readonly BuildingUser[]>,
   directory: ReadonlyMap<string, readonly string[]>,
-): void {
+): (string | undefined)[] {
+  const userIds = new Array<string | undefined>(records.length).fill(undefined);
   const byBuildingEmail = buildingEmailIndex(actual);
-  for (const j of judged) {
-    const r = j.record;
-    j.userId =
-      r.openappUserId ??
-      (r.email
-        ? (byBuildingEmail.get(r.integrationId)?.get(r.email) ?? soleAccount(directory.get(r.email)))
-        : undefined);
+  for (const [integrationId, here] of byBuilding) {
+    const byEmail = byBuildingEmail.get(integrationId);
+    for (const i of here) {
+      const r = records[i] as ResidentRecord;
+      userIds[i] =
+        r.openappUserId ??
+        (r.email ? (byEmail?.get(r.email) ?? soleAccount(directory.get(r.email))) : undefined);
+    }
   }
+  return userIds;
 }
 
 /** Several accounts on one email cannot be told apart: better an invitation than the wrong person. */
@@ -364,16 +445,17 @@ function indexRejected(rejected: readonly RejectedRow[]): RejectedIndex {
 
 function reasonToKeep(
   user: BuildingUser,
-  matches: readonly Judged[],
-  integrationId: string,
+  matches: readonly number[],
+  isHere: (i: number) => boolean,
+  judgement: Judgement,
   ctx: {
-    why: (j: Judged) => string;
     protectedIds: Set<string>;
     protectedEmails: Set<string>;
     rejectedBy: RejectedIndex;
     sourceComplete: boolean;
   },
 ): string | undefined {
+  const { records, kinds, why } = judgement;
   const email = normEmail(user.email);
   if (ctx.protectedIds.has(user.userId) || (email && ctx.protectedEmails.has(email)))
     return 'on the protected list';
@@ -382,13 +464,13 @@ function reasonToKeep(
     ctx.rejectedBy.userIds.get(user.userId) ?? (email ? ctx.rejectedBy.emails.get(email) : undefined);
   if (rejectedLine !== undefined)
     return `their row (line ${rejectedLine}) was rejected: fix it and sync again`;
-  const inReview = matches.find((j) => j.record.integrationId === integrationId && j.kind === 'undetermined');
-  if (inReview) return ctx.why(inReview);
+  const inReview = matches.find((i) => isHere(i) && kinds[i] === UNDETERMINED);
+  if (inReview !== undefined) return why(inReview);
   // Their email belongs to a current resident whose record names another OpenApp account:
   // a duplicate account is an operator's call, not a reason to lock a resident out.
-  const granted = matches.find((j) => j.record.integrationId === integrationId && j.kind === 'granted');
-  if (granted)
-    return `the PMS lists this email as a resident (line ${granted.record.line}) under another OpenApp user`;
+  const granted = matches.find((i) => isHere(i) && kinds[i] === GRANTED);
+  if (granted !== undefined)
+    return `the PMS lists this email as a resident (line ${(records[granted] as ResidentRecord).line}) under another OpenApp user`;
   return undefined;
 }
 

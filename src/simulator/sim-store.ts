@@ -44,8 +44,8 @@ export class SimStore {
   readonly integrations: Map<string, Integration>;
   readonly users: Map<string, User>;
   readonly invitations: Map<string, Invitation>;
-  /** `${integrationId}/${userId}` -> apartment ids. */
-  private readonly apartments = new Map<string, string[]>();
+  /** integrationId -> userId -> apartment ids (nested: listing a large building builds no key per user). */
+  private readonly apartments = new Map<string, Map<string, string[]>>();
   /** integrationId -> ids of users holding one of its roles (kept in step with user.roles). */
   private readonly members = new Map<string, Set<string>>();
   /** Bumped on every change, so a saver knows when to write. */
@@ -70,7 +70,11 @@ export class SimStore {
       const user = this.users.get(b.user_id);
       if (!integration || !user) continue; // parseSnapshot already reported these
       this.grantRole(user, integration, b.role);
-      if (b.apartments.length > 0) this.apartments.set(`${integration.id}/${user.id}`, [...b.apartments]);
+      if (b.apartments.length > 0) {
+        let byUser = this.apartments.get(integration.id);
+        if (byUser === undefined) this.apartments.set(integration.id, (byUser = new Map()));
+        byUser.set(user.id, [...b.apartments]);
+      }
     }
   }
 
@@ -116,12 +120,13 @@ export class SimStore {
     const integration = this.integrationInOrg(integrationId, orgId);
     const prefix = integrationRolePrefix(integration.id);
     const rows: { user: User; role: string; apartments: string[] }[] = [];
+    const apartments = this.apartments.get(integration.id);
     for (const userId of this.members.get(integration.id) ?? []) {
       const user = this.users.get(userId);
       if (!user) continue;
       for (const role of user.roles[integration.org_id] ?? []) {
         if (role.startsWith(prefix)) {
-          rows.push({ user, role, apartments: this.apartments.get(`${integration.id}/${user.id}`) ?? [] });
+          rows.push({ user, role, apartments: apartments?.get(user.id) ?? [] });
         }
       }
     }
@@ -159,7 +164,7 @@ export class SimStore {
       );
     }
     user.roles[integration.org_id] = roles.filter((r) => !r.startsWith(prefix));
-    this.apartments.delete(`${integration.id}/${user.id}`);
+    this.apartments.get(integration.id)?.delete(user.id);
     this.members.get(integration.id)?.delete(user.id);
     this.touch();
   }

@@ -3,7 +3,7 @@
  * accounts for residents who are not in their building yet, then plan.
  */
 import type { Plan } from '../core/plan.js';
-import { emailsToLookUp, plan, type FeedPolicy } from '../core/planner.js';
+import { assessRecords, emailsToLookUp, plan, type FeedPolicy } from '../core/planner.js';
 import type { SourceSnapshot } from './source-snapshot.js';
 import type { Mapping } from '../mappings/mapping-schema.js';
 import type { OpenAppClient } from '../openapp/openapp-client.js';
@@ -82,12 +82,15 @@ export async function planSync(input: PlanSyncInput): Promise<Plan> {
   for (const [id, users] of await listBuildings(input.client, missing, callOptions)) actual.set(id, users);
   input.onActual?.(actual);
 
-  const emails = emailsToLookUp(input.snapshot.records, actual, input.policy.access, input.now);
+  const { records } = input.snapshot;
+  const assessment = assessRecords(records, input.policy.access, input.now);
+  const emails = emailsToLookUp(records, actual, input.policy.access, input.now, assessment);
   const found = await Promise.all(emails.map((e) => input.client.findUsersByEmail(e, callOptions)));
   const directory = new Map(emails.map((e, i) => [e, (found[i] ?? []).map((u) => u.id)]));
 
   return plan({
-    records: input.snapshot.records,
+    records,
+    assessment,
     rejected: input.snapshot.rejected,
     stats: input.snapshot.stats,
     sourceComplete: input.snapshot.complete,

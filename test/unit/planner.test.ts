@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/core/plan.js';
-import { emailsToLookUp, plan, type FeedPolicy, type PlannerInput } from '../../src/core/planner.js';
+import {
+  assessRecords,
+  emailsToLookUp,
+  plan,
+  type FeedPolicy,
+  type PlannerInput,
+} from '../../src/core/planner.js';
 import type { RejectedRow, ResidentRecord } from '../../src/core/resident-record.js';
 import type { BuildingUser } from '../../src/openapp/openapp-types.js';
 
@@ -388,5 +394,32 @@ describe('emailsToLookUp', () => {
     ];
     const actual = new Map([[B1, [bu('u1', 'ana@example.com')]]]);
     expect(emailsToLookUp(records, actual, policy.access, NOW)).toEqual(['ben@example.com']);
+  });
+});
+
+describe('assessRecords: verdicts judged once, reused only when they fit', () => {
+  const moving = [
+    rec({ name: 'Fay', status: 'future', moveIn: '2026-11-23', openappUserId: 'u-fay' }), // in tomorrow
+    rec({ name: 'Gil', status: 'notice', moveOut: '2026-11-22', openappUserId: 'u-gil' }), // out tonight
+  ];
+  const actual = new Map([[B1, [bu('u-gil', 'gil@example.com')]]]);
+  const TOMORROW = NOW + 86_400_000;
+
+  it('gives the same plan and lookups as judging afresh', () => {
+    const assessment = assessRecords(moving, policy.access, NOW);
+    expect(run({ records: moving, actual, assessment })).toEqual(run({ records: moving, actual }));
+    expect(emailsToLookUp(moving, actual, policy.access, NOW, assessment)).toEqual(
+      emailsToLookUp(moving, actual, policy.access, NOW),
+    );
+  });
+
+  it.each([
+    ['another instant', () => assessRecords(moving, policy.access, NOW)],
+    ['other records', () => assessRecords([...moving], policy.access, TOMORROW)],
+    ['other access rules', () => assessRecords(moving, { ...policy.access }, TOMORROW)],
+  ])('is ignored when made for %s', (_what, made) => {
+    const atTomorrow = run({ records: moving, actual, now: TOMORROW });
+    expect(ops(atTomorrow)).toEqual({ add: ['u-fay'], remove: ['u-gil'], invite: [], unchanged: 0 });
+    expect(run({ records: moving, actual, now: TOMORROW, assessment: made() })).toEqual(atTomorrow);
   });
 });
