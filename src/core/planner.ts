@@ -4,7 +4,7 @@
  * rule that protects residents is tested directly with tables.
  */
 import type { BuildingUser } from '../openapp/openapp-types.js';
-import { accessAt, accessKind, type AccessRules, type AccessVerdict } from './access-window.js';
+import { accessAt, type AccessRules } from './access-window.js';
 import type {
   BuildingPlan,
   KeptUser,
@@ -14,6 +14,7 @@ import type {
   PlannedRemoval,
   PlanStats,
 } from './plan.js';
+import { assessmentFor, GRANTED, UNDETERMINED, type Assessment } from './record-assessment.js';
 import type { RejectedRow, ResidentRecord } from './resident-record.js';
 
 export interface FeedPolicy {
@@ -52,55 +53,6 @@ export function roleFor(template: string, integrationId: string): string {
 
 const normEmail = (e: string | null | undefined) => (e ? e.trim().toLowerCase() : undefined);
 
-/** Verdict kinds as small numbers: one byte per record instead of one object per record. */
-const GRANTED = 0;
-const DENIED = 1;
-const UNDETERMINED = 2;
-type KindCode = typeof GRANTED | typeof DENIED | typeof UNDETERMINED;
-
-function kindCode(kind: AccessVerdict['kind']): KindCode {
-  return kind === 'granted' ? GRANTED : kind === 'denied' ? DENIED : UNDETERMINED;
-}
-
-/**
- * Every record's verdict at `now`, computed once: planSync needs them twice (which emails to look
- * up, then the plan). Pass the result to `emailsToLookUp` and to `plan` (as `assessment`); each
- * checks that it was made from the same records, rules and instant, and judges afresh otherwise.
- */
-export interface Assessment {
-  readonly records: readonly ResidentRecord[];
-  readonly access: AccessRules;
-  readonly now: number;
-  /** kinds[i] is the verdict of records[i] (GRANTED, DENIED or UNDETERMINED). */
-  readonly kinds: Uint8Array;
-}
-
-export function assessRecords(
-  records: readonly ResidentRecord[],
-  access: AccessRules,
-  now: number,
-): Assessment {
-  const kinds = new Uint8Array(records.length);
-  for (let i = 0; i < records.length; i++)
-    kinds[i] = kindCode(accessKind(records[i] as ResidentRecord, access, now));
-  return { records, access, now, kinds };
-}
-
-function kindsOf(
-  records: readonly ResidentRecord[],
-  access: AccessRules,
-  now: number,
-  assessment: Assessment | undefined,
-): Uint8Array {
-  const fits =
-    assessment !== undefined &&
-    assessment.records === records &&
-    assessment.access === access &&
-    assessment.now === now &&
-    assessment.kinds.length === records.length;
-  return fits ? assessment.kinds : assessRecords(records, access, now).kinds;
-}
-
 /**
  * Lower-cased email -> user id of each building's users (the first user with that email).
  * Remembered per `actual` map: planSync asks for it twice (lookups, then the plan), and building it
@@ -137,27 +89,24 @@ export function emailsToLookUp(
   now: number,
   assessment?: Assessment,
 ): string[] {
-  const kinds = kindsOf(records, access, now, assessment);
+  const { searchable } = assessmentFor(records, access, now, assessment);
   const known = buildingEmailIndex(actual);
   const wanted = new Set<string>();
-  for (let i = 0; i < records.length; i++) {
-    if (kinds[i] !== GRANTED) continue;
+  for (const i of searchable) {
     const r = records[i] as ResidentRecord;
-    if (r.openappUserId || !r.email) continue;
-    if (!known.get(r.integrationId)?.has(r.email)) wanted.add(r.email);
+    if (!known.get(r.integrationId)?.has(r.email as string)) wanted.add(r.email as string);
   }
   return [...wanted].sort();
 }
 
 /**
- * What planning knows about every record, by its index in `records`. Arrays of numbers and a byte
- * per record rather than an object per record: a large export has hundreds of thousands of them,
- * and objects that live through the whole plan are what the garbage collector pays for.
+ * What planning knows about every record, by its index in `records`: arrays rather than an
+ * object per record (see record-assessment.ts).
  */
 interface Judgement {
   records: readonly ResidentRecord[];
   kinds: Uint8Array;
-  /** The OpenApp user each record stands for, when known (see `resolveUserIds`). */
+  /** The OpenApp user each record stands for, when known (filled building by building in pass 1). */
   userIds: (string | undefined)[];
   /** Why, in words: built only for the records a plan shows. */
   why: (i: number) => string;
@@ -167,23 +116,24 @@ interface Judgement {
 interface DesiredState {
   integrationId: string;
   role: string;
-  /** Indexes of the records for this building. */
-  here: readonly number[];
-  managed: BuildingUser[];
-  /**
-   * OpenApp user id -> the record that wants them here, or the records when several do (a shared
-   * email or two units is one user). One record is by far the common case: no array for it.
-   */
-  desired: Map<string, number | number[]>;
+  /** Records for this building. */
+  rows: number;
+  /** Users holding the feed's role here. */
+  managed: number;
+  /** Managed users no record wants here: each is removed, kept or left alone in pass 2. */
+  candidates: BuildingUser[];
   add: PlannedAdd[];
   needsInvite: NeededInvite[];
   unchanged: number;
   review: BuildingPlan['review'];
 }
 
+/** In `desired`: this user already holds the role (counted as unchanged). */
+const PRESENT = -1;
+
 export function plan(input: PlannerInput): Plan {
   const { policy, now, records } = input;
-  const kinds = kindsOf(records, policy.access, now, input.assessment);
+  const { kinds } = assessmentFor(records, policy.access, now, input.assessment);
   const reasons = new Map<number, string>();
   const why = (i: number): string => {
     let reason = reasons.get(i);
@@ -199,14 +149,15 @@ export function plan(input: PlannerInput): Plan {
   const judgement: Judgement = {
     records,
     kinds,
-    userIds: resolveUserIds(records, byBuilding, input.actual, input.directory),
+    userIds: new Array<string | undefined>(records.length).fill(undefined),
     why,
   };
   const buildingIds = [...new Set([...input.buildings, ...byBuilding.keys()])].sort();
 
   // Pass 1: who should have access where.
+  const emailIndex = buildingEmailIndex(input.actual);
   const states = buildingIds.map((integrationId) =>
-    desiredState(integrationId, byBuilding.get(integrationId) ?? [], input, judgement),
+    desiredState(integrationId, byBuilding.get(integrationId) ?? [], emailIndex, input, judgement),
   );
 
   // A managed user nobody wants is a removal candidate; what the PMS says about them anywhere (by
@@ -215,8 +166,7 @@ export function plan(input: PlannerInput): Plan {
   const candidateIds = new Set<string>();
   const candidateEmails = new Set<string>();
   for (const state of states) {
-    for (const u of state.managed) {
-      if (state.desired.has(u.userId)) continue;
+    for (const u of state.candidates) {
       candidateIds.add(u.userId);
       const e = normEmail(u.email);
       if (e) candidateEmails.add(e);
@@ -242,13 +192,12 @@ export function plan(input: PlannerInput): Plan {
 
   // Pass 2: removals and guards.
   const buildings = states.map((state): BuildingPlan => {
-    const { integrationId, desired } = state;
+    const { integrationId } = state;
     const remove: PlannedRemoval[] = [];
     const kept: KeptUser[] = [];
     const unmanaged: KeptUser[] = [];
     const isHere = (i: number) => (records[i] as ResidentRecord).integrationId === integrationId;
-    for (const user of state.managed) {
-      if (desired.has(user.userId)) continue;
+    for (const user of state.candidates) {
       const who = { userId: user.userId, name: user.name ?? null, email: user.email };
       const email = normEmail(user.email);
       const matches = unique([
@@ -283,8 +232,8 @@ export function plan(input: PlannerInput): Plan {
 
     const { always, ifRemoving } = guardVerdict({
       removals: remove.length,
-      managed: state.managed.length,
-      rowsForBuilding: state.here.length,
+      managed: state.managed,
+      rowsForBuilding: state.rows,
       rejectedPercent,
       rejected: input.rejected.length,
       totalRows,
@@ -322,55 +271,75 @@ export function plan(input: PlannerInput): Plan {
   };
 }
 
+/**
+ * One building's records and users, in one pass over each (the records of a large export are the
+ * expensive part to touch): the OpenApp user each record stands for (the user id the PMS carries,
+ * else the building user with that email, else the one account a users search found), who should
+ * have access and how, and the managed users nobody wants.
+ */
 function desiredState(
   integrationId: string,
   here: readonly number[],
+  emailIndex: ReadonlyMap<string, ReadonlyMap<string, string>>,
   input: PlannerInput,
   judgement: Judgement,
 ): DesiredState {
   const { records, kinds, userIds, why } = judgement;
+  const { directory } = input;
+  const byEmail = emailIndex.get(integrationId);
   const role = roleFor(input.policy.roleTemplate, integrationId);
   const actualUsers = input.actual.get(integrationId) ?? [];
-  const managed: BuildingUser[] = [];
-  const managedIds = new Set<string>();
-  for (const u of actualUsers) {
-    if (u.role !== role) continue;
-    managed.push(u);
-    managedIds.add(u.userId);
-  }
 
+  /**
+   * OpenApp user id -> the record that wants them here, or the records when several do (a shared
+   * email or two units is one user; one record is by far the common case: no array for it), or
+   * PRESENT once the user is found holding the role.
+   */
   const desired = new Map<string, number | number[]>();
   const invites = new Map<string, number[]>();
   const review: BuildingPlan['review'] = [];
   for (const i of here) {
+    const r = records[i] as ResidentRecord;
+    const userId =
+      r.openappUserId ??
+      (r.email ? (byEmail?.get(r.email) ?? soleAccount(directory.get(r.email))) : undefined);
+    userIds[i] = userId;
     const kind = kinds[i];
     if (kind === UNDETERMINED) {
-      const r = records[i] as ResidentRecord;
       review.push({ key: r.key, line: r.line, name: r.name, unit: r.unit, reason: why(i) });
       continue;
     }
     if (kind !== GRANTED) continue;
-    const userId = userIds[i];
     if (userId) {
       const before = desired.get(userId);
       if (before === undefined) desired.set(userId, i);
       else if (Array.isArray(before)) before.push(i);
       else desired.set(userId, [before, i]);
     } else {
-      const r = records[i] as ResidentRecord;
       const contact = r.email ?? r.phone;
       if (contact) push(invites, contact, i);
     }
   }
 
-  const add: PlannedAdd[] = [];
+  let managed = 0;
   let unchanged = 0;
-  for (const [userId, wanted] of desired) {
-    if (managedIds.has(userId)) {
+  const candidates: BuildingUser[] = [];
+  for (const u of actualUsers) {
+    if (u.role !== role) continue;
+    managed++;
+    const wanted = desired.get(u.userId);
+    if (wanted === undefined) candidates.push(u);
+    else if (wanted !== PRESENT) {
+      desired.set(u.userId, PRESENT);
       unchanged++;
-      continue;
     }
-    const wanting = (Array.isArray(wanted) ? wanted : [wanted]).map((i) => records[i] as ResidentRecord);
+  }
+
+  const add: PlannedAdd[] = [];
+  for (const [userId, wanted] of desired) {
+    if (wanted === PRESENT) continue;
+    const indexes = Array.isArray(wanted) ? wanted : [wanted];
+    const wanting = indexes.map((i) => records[i] as ResidentRecord);
     const first = wanting[0] as ResidentRecord;
     add.push({
       userId,
@@ -378,7 +347,7 @@ function desiredState(
       email: first.email ?? actualUsers.find((u) => u.userId === userId)?.email ?? null,
       keys: wanting.map((r) => r.key),
       units: unique(wanting.map((r) => r.unit)),
-      reason: unique((Array.isArray(wanted) ? wanted : [wanted]).map(why)).join('; '),
+      reason: unique(indexes.map(why)).join('; '),
     });
   }
 
@@ -394,32 +363,17 @@ function desiredState(
       reason: `no OpenApp account for this ${first.email ? 'email' : 'phone'}; ${why(indexes[0] as number)}`,
     };
   });
-  return { integrationId, role, here, managed, desired, add, needsInvite, unchanged, review };
-}
-
-/**
- * The OpenApp user each record stands for: the user id the PMS carries, else the building user
- * with that email, else the one account a users search found for it. Building by building, so
- * each building's email index is looked up once.
- */
-function resolveUserIds(
-  records: readonly ResidentRecord[],
-  byBuilding: ReadonlyMap<string, readonly number[]>,
-  actual: ReadonlyMap<string, readonly BuildingUser[]>,
-  directory: ReadonlyMap<string, readonly string[]>,
-): (string | undefined)[] {
-  const userIds = new Array<string | undefined>(records.length).fill(undefined);
-  const byBuildingEmail = buildingEmailIndex(actual);
-  for (const [integrationId, here] of byBuilding) {
-    const byEmail = byBuildingEmail.get(integrationId);
-    for (const i of here) {
-      const r = records[i] as ResidentRecord;
-      userIds[i] =
-        r.openappUserId ??
-        (r.email ? (byEmail?.get(r.email) ?? soleAccount(directory.get(r.email))) : undefined);
-    }
-  }
-  return userIds;
+  return {
+    integrationId,
+    role,
+    rows: here.length,
+    managed,
+    candidates,
+    add,
+    needsInvite,
+    unchanged,
+    review,
+  };
 }
 
 /** Several accounts on one email cannot be told apart: better an invitation than the wrong person. */

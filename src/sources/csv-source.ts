@@ -39,6 +39,7 @@
  *   "Unicode Text" export), as neither supported encoding could read it.
  */
 import { isUtf8 } from 'node:buffer';
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import iconv from 'iconv-lite';
@@ -65,7 +66,15 @@ export interface CsvSourceOptions {
 
 export type CsvEncoding = 'utf-8' | 'windows-1252';
 
-export type CsvSource = SourceReadResult & { encoding: CsvEncoding; delimiter: string };
+export type CsvSource = SourceReadResult & {
+  encoding: CsvEncoding;
+  delimiter: string;
+  /**
+   * SHA-256 (hex) of the whole file, hashed from the bytes the rows were read from: known once the
+   * rows have been iterated to the end of the file, undefined before or when a read stopped early.
+   */
+  readonly sha256: string | undefined;
+};
 
 /** The first read: enough to judge the encoding and to hold the header of almost any export. */
 const SAMPLE_BYTES = 64 * 1024;
@@ -116,6 +125,8 @@ export async function openCsvSource(file: string, options: CsvSourceOptions): Pr
 
   const stream: StreamContext = {
     file,
+    head: prefix.bytes.subarray(0, headerSpan.next),
+    sha256: undefined,
     start: headerSpan.next,
     firstLine: headerLine + 1,
     encodingOption: options.encoding,
@@ -129,12 +140,19 @@ export async function openCsvSource(file: string, options: CsvSourceOptions): Pr
     get encoding(): CsvEncoding {
       return stream.encoding === 'windows-1252' ? 'windows-1252' : 'utf-8';
     },
+    get sha256(): string | undefined {
+      return stream.sha256;
+    },
     rows: { [Symbol.asyncIterator]: () => readRows(stream) },
   };
 }
 
 interface StreamContext {
   file: string;
+  /** The file's bytes before `start` (banners and header), for the file's hash. */
+  head: Buffer;
+  /** Set when an iteration read every byte of the file. */
+  sha256: string | undefined;
   /** Byte offset of the line after the header. */
   start: number;
   /** Its 1-based line number. */
@@ -152,6 +170,9 @@ async function* readRows(ctx: StreamContext): AsyncGenerator<SourceRow, void, un
     ctx.encoding = settled;
   });
   const reader = new RowReader(ctx.delimiter, ctx.firstLine, ctx.maxRecordBytes);
+  // The file's hash from the bytes being read anyway: a second pass over a large export costs
+  // about as much as hashing it.
+  const hash = createHash('sha256').update(ctx.head);
   const rows: SourceRow[] = [];
   /** Parses decoded text into `rows`; what stopped the read, if anything (the rows before it are in). */
   const feed = ({ output, error }: TranscodeResult, final: boolean): unknown => {
@@ -167,6 +188,7 @@ async function* readRows(ctx: StreamContext): AsyncGenerator<SourceRow, void, un
   let failure: unknown;
   try {
     for await (const chunk of input) {
+      hash.update(chunk as Buffer);
       failure = feed(transcoder.write(chunk as Buffer), false);
       for (const row of rows) yield row;
       rows.length = 0;
@@ -175,6 +197,7 @@ async function* readRows(ctx: StreamContext): AsyncGenerator<SourceRow, void, un
     if (failure === undefined) {
       failure = feed(transcoder.end(), true);
       for (const row of rows) yield row;
+      if (failure === undefined) ctx.sha256 = hash.digest('hex');
     }
   } catch (err) {
     failure = err; // the file could not be read on

@@ -3,7 +3,8 @@
  * accounts for residents who are not in their building yet, then plan.
  */
 import type { Plan } from '../core/plan.js';
-import { assessRecords, emailsToLookUp, plan, type FeedPolicy } from '../core/planner.js';
+import { emailsToLookUp, plan, type FeedPolicy } from '../core/planner.js';
+import { assessRecords } from '../core/record-assessment.js';
 import type { SourceSnapshot } from './source-snapshot.js';
 import type { Mapping } from '../mappings/mapping-schema.js';
 import type { OpenAppClient } from '../openapp/openapp-client.js';

@@ -26,5 +26,6 @@ export async function readCsvExport(mapping: Mapping, file: string): Promise<Sou
   });
   const mapper = createRowMapper(mapping, source.header, { file });
   const snapshot = await mapSourceRows(mapper, source.rows);
-  return { ...snapshot, sha256: await sha256Of(file) };
+  // Hashed while the rows streamed; a read that stopped early hashes the file on its own.
+  return { ...snapshot, sha256: source.sha256 ?? (await sha256Of(file)) };
 }

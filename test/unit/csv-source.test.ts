@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -553,6 +554,42 @@ describe('openCsvSource: unreadable files', () => {
     const err: unknown = await openCsvSource(dir, options()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SourceReadError);
     expect((err as SourceReadError).message).toContain('(EISDIR)');
+  });
+});
+
+describe('openCsvSource: the hash of the file', () => {
+  const sha256 = (content: string | Buffer) => createHash('sha256').update(content).digest('hex');
+
+  it.each([
+    ['a small file', `Unit,Name\n${asciiRows(3)}`, {}],
+    [
+      'banners above the header, CRLF',
+      `Rent Roll\r\nAs of 11/22/2026\r\n\r\nUnit,Name\r\n${asciiRows(5, '\r\n')}`,
+      { header: { contains: ['Unit'] } },
+    ],
+    ['a UTF-8 BOM', bytes([0xef, 0xbb, 0xbf], `Unit,Name\n${asciiRows(3)}`), {}],
+    ['many stream chunks', `Unit,Name\n${asciiRows(20_000)}`, {}],
+    ['Windows-1252 text', bytes('Unit,Name\n101,', RENEE_1252, '\n'), {}],
+  ] as const)(
+    'is the SHA-256 of every byte of %s once the rows were read to the end',
+    async (_what, content, overrides) => {
+      const source = await openCsvSource(await csvFile(content), options(overrides));
+      expect(source.sha256).toBeUndefined();
+      for await (const _row of source.rows) {
+        // read to the end
+      }
+      expect(source.sha256).toBe(sha256(content));
+    },
+  );
+
+  it('is unknown when the read stopped early', async () => {
+    const { source, error } = await read(`Unit,Name\n${asciiRows(3)}9000,"Never closed\n`);
+    expect(error).toBeDefined();
+    expect(source.sha256).toBeUndefined();
+
+    const early = await openCsvSource(await csvFile(`Unit,Name\n${asciiRows(10)}`), options());
+    for await (const _row of early.rows) break;
+    expect(early.sha256).toBeUndefined();
   });
 });
 

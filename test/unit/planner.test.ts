@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/core/plan.js';
-import {
-  assessRecords,
-  emailsToLookUp,
-  plan,
-  type FeedPolicy,
-  type PlannerInput,
-} from '../../src/core/planner.js';
+import { emailsToLookUp, plan, type FeedPolicy, type PlannerInput } from '../../src/core/planner.js';
+import { assessRecords } from '../../src/core/record-assessment.js';
 import type { RejectedRow, ResidentRecord } from '../../src/core/resident-record.js';
 import type { BuildingUser } from '../../src/openapp/openapp-types.js';
 
