@@ -570,7 +570,7 @@ describe('openCsvSource: the hash of the file', () => {
     ['a UTF-8 BOM', bytes([0xef, 0xbb, 0xbf], `Unit,Name\n${asciiRows(3)}`), {}],
     ['many stream chunks', `Unit,Name\n${asciiRows(20_000)}`, {}],
     ['Windows-1252 text', bytes('Unit,Name\n101,', RENEE_1252, '\n'), {}],
-  ] as const)(
+  ] as [string, string | Buffer, Partial<CsvSourceOptions>][])(
     'is the SHA-256 of every byte of %s once the rows were read to the end',
     async (_what, content, overrides) => {
       const source = await openCsvSource(await csvFile(content), options(overrides));
