@@ -58,6 +58,11 @@ export interface CallSpec<T> {
   idempotent: boolean;
   /** Parses a success body; omit for routes that answer with no body. */
   responseSchema?: z.ZodType<T>;
+  /**
+   * A cheap check, at least as strict as `responseSchema`, that lets a large well-formed body skip
+   * the schema (which copies it); a body it refuses is judged by the schema.
+   */
+  wellFormed?: (json: unknown) => boolean;
   /** Statuses that are not errors for this call (e.g. 404 on remove means already removed). */
   acceptStatuses?: readonly number[];
 }
@@ -234,6 +239,7 @@ export class HttpTransport {
         { ...base, status, requestId, retryable: false },
       );
     }
+    if (spec.wellFormed?.(json)) return { status, data: json as T, requestId };
     const parsed = spec.responseSchema.safeParse(json);
     if (!parsed.success) {
       throw new OpenAppContractError(

@@ -12,6 +12,7 @@ import type { BuildingUser, Integration, OpenAppUser, OrgInvitation, SiteAccess 
 import {
   buildingUserList2025Schema,
   buildingUserList2026Schema,
+  isBuildingUserList,
   createInvitationResponseSchema,
   integrationPageSchema,
   integrationSchema,
@@ -109,16 +110,26 @@ export class OpenAppClient {
     } as const;
     if (this.generation === '2025') {
       const { data } = await this.transport.call(
-        { ...spec, responseSchema: buildingUserList2025Schema },
+        {
+          ...spec,
+          responseSchema: buildingUserList2025Schema,
+          wellFormed: (json) => isBuildingUserList(json, 'apartments'),
+        },
         options,
       );
-      return (data ?? []).map((u) => toBuildingUser(u, u.apartments));
+      const roles = new RoleStrings();
+      return (data ?? []).map((u) => toBuildingUser(u, u.apartments, roles));
     }
     const { data } = await this.transport.call(
-      { ...spec, responseSchema: buildingUserList2026Schema },
+      {
+        ...spec,
+        responseSchema: buildingUserList2026Schema,
+        wellFormed: (json) => isBuildingUserList(json, 'listings'),
+      },
       options,
     );
-    return (data ?? []).map((u) => toBuildingUser(u, u.listings));
+    const roles = new RoleStrings();
+    return (data ?? []).map((u) => toBuildingUser(u, u.listings, roles));
   }
 
   /** Grants the role. OpenApp upserts, so repeating an add is harmless. */
@@ -371,13 +382,29 @@ export function isOpenAppError(err: unknown): err is OpenAppError {
   return err instanceof OpenAppError;
 }
 
+/**
+ * One string per distinct role of a list: a building's thousands of users hold a handful of roles,
+ * and each parsed copy is some 70 bytes kept for as long as the list.
+ */
+class RoleStrings {
+  private readonly seen = new Map<string, string>();
+
+  of(role: string): string {
+    const known = this.seen.get(role);
+    if (known !== undefined) return known;
+    this.seen.set(role, role);
+    return role;
+  }
+}
+
 function toBuildingUser(
   u: { user_id: string; role: string; user_email?: string | null | undefined; user_name?: unknown },
   units: string[],
+  roles: RoleStrings,
 ): BuildingUser {
   return {
     userId: u.user_id,
-    role: u.role,
+    role: roles.of(u.role),
     units,
     email: u.user_email ?? null,
     name: displayText(u.user_name),

@@ -48,6 +48,27 @@ export const buildingUser2026Schema = z.object({ ...buildingUserCommon, listings
 export const buildingUserList2025Schema = z.array(buildingUser2025Schema);
 export const buildingUserList2026Schema = z.array(buildingUser2026Schema);
 
+/**
+ * A fast check that a parsed list body is well formed, at least as strict as the list schemas: a
+ * large organisation's nightly listing is hundreds of thousands of users, and the schema copies
+ * every one of them. A body this refuses still goes through the schema, whose messages say what
+ * is wrong (test/unit/wire-schemas.test.ts holds the two to agreeing).
+ */
+export function isBuildingUserList(data: unknown, unitsKey: 'apartments' | 'listings'): boolean {
+  if (!Array.isArray(data)) return false;
+  for (const item of data as unknown[]) {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) return false;
+    const u = item as Record<string, unknown>;
+    if (typeof u.user_id !== 'string' || u.user_id.length === 0) return false;
+    if (typeof u.role !== 'string' || u.role.length === 0) return false;
+    if (u.user_email !== undefined && u.user_email !== null && typeof u.user_email !== 'string') return false;
+    const units = u[unitsKey];
+    if (!Array.isArray(units)) return false;
+    for (const unit of units as unknown[]) if (typeof unit !== 'string') return false;
+  }
+  return true;
+}
+
 // ---- users ----
 
 const userCommon = {
