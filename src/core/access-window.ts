@@ -52,13 +52,34 @@ const MAX_BEHIND_UTC_MS = 12 * 3_600_000;
 const MAX_AHEAD_OF_UTC_MS = 14 * 3_600_000;
 
 /**
+ * Epoch ms of UTC midnight starting `date`, as Date.parse reads it: digit by digit for the usual
+ * `YYYY-MM-DD` (a few times faster on a large export), by Date.parse for anything else.
+ */
+export function utcMidnightOf(date: CalendarDate): number {
+  const digit = (k: number) => {
+    const d = date.charCodeAt(k) - 48;
+    return d >= 0 && d <= 9 ? d : Number.NaN;
+  };
+  if (date.length === 10 && date.charCodeAt(4) === 0x2d && date.charCodeAt(7) === 0x2d) {
+    const year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+    const month = digit(5) * 10 + digit(6);
+    const day = digit(8) * 10 + digit(9);
+    // Date.UTC reads years below 100 as 19xx; Date.parse refuses months and days out of range.
+    if (year >= 100 && month >= 1 && month <= 12 && day >= 1 && day <= 31) {
+      return Date.UTC(year, month - 1, day);
+    }
+  }
+  return Date.parse(date);
+}
+
+/**
  * Whether `nowMs` is before local midnight starting `date` + `days` in `zone`. That midnight lies
  * within 14 hours before to 12 hours after the same calendar midnight in UTC, whatever the zone
  * and its daylight-saving time; most PMS dates (a move-in years ago, a move-out months ahead) are
  * farther than that from now, so the zone is consulted only for dates near now.
  */
 function isBeforeLocalMidnight(nowMs: number, date: CalendarDate, days: number, zone: string): boolean {
-  const utcMidnight = Date.parse(date) + days * DAY_MS;
+  const utcMidnight = utcMidnightOf(date) + days * DAY_MS;
   if (nowMs < utcMidnight - MAX_AHEAD_OF_UTC_MS) return true;
   if (nowMs >= utcMidnight + MAX_BEHIND_UTC_MS) return false;
   return nowMs < localMidnight(date, days, zone);

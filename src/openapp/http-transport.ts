@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
 import pThrottle from 'p-throttle';
 import { Agent, request, type Dispatcher } from 'undici';
-import { ulid } from 'ulid';
+import { newId } from '../new-id.js';
 import type { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { apiErrorBodySchema } from './wire-schemas.js';
@@ -114,7 +114,7 @@ export class HttpTransport {
   }
 
   async call<T>(spec: CallSpec<T>, callOptions: CallOptions = {}): Promise<CallResult<T>> {
-    const correlationId = callOptions.correlationId ?? ulid();
+    const correlationId = callOptions.correlationId ?? newId();
     const started = Date.now();
     const log = this.options.logger.child({ op: spec.operation, correlationId });
     for (let attempt = 1; ; attempt++) {

@@ -4,7 +4,7 @@
  * keepLastIfActive), and a run reads the source when it starts, so the latest data wins.
  */
 import type { Queue } from 'bullmq';
-import { ulid } from 'ulid';
+import { newId } from '../new-id.js';
 import type { RunTrigger } from './run-record.js';
 import type { RunStore } from './run-store.js';
 import { JOB_DEFAULTS } from './job-context.js';
@@ -28,7 +28,7 @@ export async function enqueueRun(
   runs: RunStore,
   request: RunRequest,
 ): Promise<EnqueuedRun> {
-  const runId = ulid();
+  const runId = newId();
   const scope = runScope(request.feed, request.building, request.dryRun);
   // A run of this scope is already waiting to start: it will read the source when it does.
   const waiting = await runs.claimQueued(scope, runId);

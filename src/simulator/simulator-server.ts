@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { ulid } from 'ulid';
+import { newId } from '../new-id.js';
 import type { ApiGeneration } from '../openapp/api-generation.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { registerOpenAppRoutes } from './openapp-routes.js';
@@ -69,7 +69,7 @@ export async function buildSimulator(options: SimulatorOptions): Promise<{
     // Requests are recorded in the request log; only failures go to the project logger.
     logger: false,
     requestIdHeader: 'x-correlation-id',
-    genReqId: () => ulid(),
+    genReqId: () => newId(),
   });
 
   const errorBody = (req: FastifyRequest, message: string, code: string) => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import { accessAt, type AccessRules } from '../../src/core/access-window.js';
+import { accessAt, utcMidnightOf, type AccessRules } from '../../src/core/access-window.js';
 import type { ResidentStatus } from '../../src/core/resident-record.js';
 
 const chicago: AccessRules = { timeZone: 'America/Chicago', moveInLeadDays: 0, moveOutGraceDays: 0 };
@@ -291,4 +291,29 @@ describe('accessAt: exact at local midnight in the zones farthest from UTC', () 
       expect(moveIn.kind).toBe(delta >= 0 ? 'granted' : 'denied');
     },
   );
+});
+
+describe('utcMidnightOf reads a date as Date.parse does', () => {
+  it.each([
+    '2026-11-22',
+    '2024-02-29', // leap day
+    '2026-02-30', // rolls over, as Date.parse does
+    '1999-12-31',
+    '0099-01-01', // Date.UTC would read 1999
+    '2026-13-01', // no such month: NaN
+    '2026-00-10',
+    '2026-01-32',
+    '2026-1-01', // not YYYY-MM-DD
+    '2026-01-0x',
+    '',
+  ])('%s', (date) => {
+    expect(utcMidnightOf(date)).toBe(Date.parse(date));
+  });
+
+  it('agrees on every day of ten years', () => {
+    for (let t = Date.UTC(2020, 0, 1); t < Date.UTC(2030, 0, 1); t += 86_400_000) {
+      const date = new Date(t).toISOString().slice(0, 10);
+      expect(utcMidnightOf(date)).toBe(t);
+    }
+  });
 });
