@@ -18,6 +18,8 @@ export type DateReading =
 
 interface FastFormat {
   re: RegExp;
+  /** The format is `yyyy-MM-dd`: a value it reads is already the canonical date. */
+  iso: boolean;
   /** Capture group of each part; 0 when the format has no such part. */
   year: number;
   month: number;
@@ -32,7 +34,7 @@ interface CompiledFormat {
   fast: FastFormat | undefined;
 }
 
-const TOKEN_PATTERNS: Record<string, [part: keyof Omit<FastFormat, 're'>, pattern: string]> = {
+const TOKEN_PATTERNS: Record<string, [part: keyof Omit<FastFormat, 're' | 'iso'>, pattern: string]> = {
   yyyy: ['year', '(\\d{4})'],
   MM: ['month', '(\\d{2})'],
   M: ['month', '(\\d{1,2})'],
@@ -45,7 +47,16 @@ const TOKEN_PATTERNS: Record<string, [part: keyof Omit<FastFormat, 're'>, patter
 
 /** The regex Luxon would use for `format`, when the format uses only tokens read by hand. */
 function compileFastFormat(format: string): FastFormat | undefined {
-  const out: FastFormat = { re: /$^/, year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
+  const out: FastFormat = {
+    re: /$^/,
+    iso: format === 'yyyy-MM-dd',
+    year: 0,
+    month: 0,
+    day: 0,
+    hour: 0,
+    minute: 0,
+    second: 0,
+  };
   let pattern = '^';
   let group = 0;
   for (let i = 0; i < format.length;) {
@@ -82,8 +93,27 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
+/** `value` when it is a real `YYYY-MM-DD` date, checked by character: no regex match, no new string. */
+function readIso(value: string): CalendarDate | null | undefined {
+  if (value.length !== 10 || value.charCodeAt(4) !== 0x2d || value.charCodeAt(7) !== 0x2d) return null;
+  let year = 0;
+  let month = 0;
+  let day = 0;
+  for (let k = 0; k < 10; k++) {
+    if (k === 4 || k === 7) continue;
+    const d = value.charCodeAt(k) - 48;
+    if (d < 0 || d > 9) return null;
+    if (k < 4) year = year * 10 + d;
+    else if (k < 7) month = month * 10 + d;
+    else day = day * 10 + d;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  return value;
+}
+
 /** The date a fast format reads from `value`: a date, `null` for no match, `undefined` to ask Luxon. */
 function readFast(f: FastFormat, value: string): CalendarDate | null | undefined {
+  if (f.iso) return readIso(value);
   const m = f.re.exec(value);
   if (m === null) return null;
   const year = m[f.year] ?? '';
@@ -106,6 +136,19 @@ export class DateReader {
     private readonly zone: string,
   ) {
     this.formats = formats.map((format) => ({ format, fast: compileFastFormat(format) }));
+  }
+
+  /** The date, or undefined when no format reads it (then `read` says why). */
+  readDate(value: string): CalendarDate | undefined {
+    for (const f of this.formats) {
+      if (f.fast === undefined) break;
+      const fast = readFast(f.fast, value);
+      if (fast === null) continue;
+      if (fast !== undefined) return fast;
+      break;
+    }
+    const reading = this.read(value);
+    return reading.ok ? reading.date : undefined;
   }
 
   read(value: string): DateReading {

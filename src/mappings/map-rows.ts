@@ -59,6 +59,11 @@ export interface MappedRow {
 export interface RowMapper {
   readonly mapping: Mapping;
   mapRow(row: SourceRow): MappedRow;
+  /**
+   * As `mapRow`, appending to the caller's lists (no lists of its own per row: a large export has
+   * hundreds of thousands). Returns false for a skipped row.
+   */
+  mapRowInto(row: SourceRow, records: ResidentRecord[], rejected: RejectedRow[]): boolean;
   /** The columns each field reads and the header columns nothing reads. */
   headerReport(): HeaderReport;
 }
@@ -270,14 +275,19 @@ class CompiledRowMapper implements RowMapper {
   }
 
   mapRow(row: SourceRow): MappedRow {
+    const records: ResidentRecord[] = [];
+    const rejected: RejectedRow[] = [];
+    return this.mapRowInto(row, records, rejected) ? { records, rejected, skipped: false } : SKIPPED;
+  }
+
+  mapRowInto(row: SourceRow, records: ResidentRecord[], rejected: RejectedRow[]): boolean {
     const cells = row.cells;
-    if (this.isSkipped(cells)) return SKIPPED;
+    if (this.isSkipped(cells)) return false;
+    const before = records.length + rejected.length;
 
     const shared = emptyDraft();
     for (const r of this.shared) this.apply(shared, r, this.singleValue(r, cells), r.label);
 
-    const records: ResidentRecord[] = [];
-    const rejected: RejectedRow[] = [];
     const mode = this.mapping.people.mode;
     if (mode === 'row') {
       this.finish(shared, row.line, this.labels, records, rejected);
@@ -305,8 +315,7 @@ class CompiledRowMapper implements RowMapper {
         p++;
       }
     }
-    if (records.length === 0 && rejected.length === 0) return SKIPPED;
-    return { records, rejected, skipped: false };
+    return records.length + rejected.length > before;
   }
 
   private isSkipped(cells: readonly string[]): boolean {
@@ -455,7 +464,9 @@ class CompiledRowMapper implements RowMapper {
 
   private date(d: Draft, r: FieldReader, value: string | undefined, label: string): string | undefined {
     if (value === undefined) return undefined;
-    const reading = this.dates.read(value);
+    const date = this.dates.readDate(value);
+    if (date !== undefined) return date;
+    const reading = this.dates.read(value); // no format reads it: why, for the reason
     if (reading.ok) return reading.date;
     let reason: string;
     if (EXCEL_SERIAL.test(value)) {
@@ -483,25 +494,26 @@ class CompiledRowMapper implements RowMapper {
     records: ResidentRecord[],
     rejected: RejectedRow[],
   ): void {
-    const errors: string[] =
+    // Built only for a row with something wrong: most rows have nothing to report.
+    let errors: string[] | undefined =
       d.identityErrors === undefined && d.errors === undefined
-        ? []
+        ? undefined
         : [...(d.identityErrors ?? []), ...(d.errors ?? [])];
     const name = d.name ?? fullName(d.firstName, d.lastName);
 
     if (d.unit === undefined) {
-      errors.push(
+      (errors ??= []).push(
         `column ${labels.unit ?? 'unit'} is empty; every resident needs a unit: fill it in the PMS, or add a skip_rows rule if such rows are not residents`,
       );
     }
     // Named by an email that is not one: the email's reason says what to fix.
     if (name === undefined && !(d.namedByItem && d.emailInvalid)) {
       const columns = [labels.name, labels.first_name, labels.last_name].filter((l) => l !== undefined);
-      errors.push(`no name (${describeColumns(columns)} empty); fill it in the PMS`);
+      (errors ??= []).push(`no name (${describeColumns(columns)} empty); fill it in the PMS`);
     }
     if (d.email === undefined && d.phone === undefined && d.openappUserId === undefined && !d.emailInvalid) {
       const columns = [labels.email, labels.phone, labels.openapp_user_id].filter((l) => l !== undefined);
-      errors.push(
+      (errors ??= []).push(
         `no email, phone or OpenApp user id (${describeColumns(columns)} empty); add an email in the PMS so the resident can be found or invited in OpenApp`,
       );
     }
@@ -514,7 +526,7 @@ class CompiledRowMapper implements RowMapper {
         const where = `${d.property === undefined ? '' : `property "${d.property}", `}unit "${d.unit}"`;
         const column =
           labels.integration_id === undefined ? '' : `column ${labels.integration_id} is empty and `;
-        errors.push(
+        (errors ??= []).push(
           `no building for ${where}: ${column}no buildings.table rule matches; add a rule, or set buildings.unmatched: ignore if this feed does not cover it`,
         );
       }
@@ -527,7 +539,7 @@ class CompiledRowMapper implements RowMapper {
       rawStatus = '';
     }
 
-    if (errors.length === 0 && d.unit !== undefined && name !== undefined && integrationId !== undefined) {
+    if (errors === undefined && d.unit !== undefined && name !== undefined && integrationId !== undefined) {
       // Every field, in one order, present or not: all records share one hidden class, so the
       // planner's reads of them stay monomorphic (optional fields added case by case made them
       // megamorphic and the planner several times slower on a large export).
@@ -564,7 +576,7 @@ class CompiledRowMapper implements RowMapper {
       return;
     }
 
-    const reject: RejectedRow = { line, errors };
+    const reject: RejectedRow = { line, errors: errors ?? [] };
     const identifies: NonNullable<RejectedRow['identifies']> = {};
     if (d.email !== undefined) identifies.email = d.email;
     if (d.personId !== undefined) identifies.personId = d.personId;

@@ -22,14 +22,8 @@ export async function mapSourceRows(
   try {
     for await (const row of rows) {
       onRow?.(row);
-      const mapped = mapper.mapRow(row);
-      if (mapped.skipped) {
-        skipped++;
-        continue;
-      }
-      read++;
-      for (const r of mapped.records) records.push(r);
-      for (const r of mapped.rejected) rejected.push(r);
+      if (mapper.mapRowInto(row, records, rejected)) read++;
+      else skipped++;
     }
   } catch (err) {
     if (!(err instanceof SourceReadError)) throw err;
