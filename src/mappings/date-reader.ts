@@ -138,17 +138,18 @@ export class DateReader {
     this.formats = formats.map((format) => ({ format, fast: compileFastFormat(format) }));
   }
 
-  /** The date, or undefined when no format reads it (then `read` says why). */
-  readDate(value: string): CalendarDate | undefined {
+  /**
+   * The date when the formats read by hand settle it (the usual case, with nothing allocated);
+   * undefined when they do not, and then `read` has the answer and the reason.
+   */
+  quickRead(value: string): CalendarDate | undefined {
     for (const f of this.formats) {
-      if (f.fast === undefined) break;
+      if (f.fast === undefined) return undefined;
       const fast = readFast(f.fast, value);
       if (fast === null) continue;
-      if (fast !== undefined) return fast;
-      break;
+      return fast ?? undefined;
     }
-    const reading = this.read(value);
-    return reading.ok ? reading.date : undefined;
+    return undefined;
   }
 
   read(value: string): DateReading {

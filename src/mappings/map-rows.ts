@@ -464,9 +464,9 @@ class CompiledRowMapper implements RowMapper {
 
   private date(d: Draft, r: FieldReader, value: string | undefined, label: string): string | undefined {
     if (value === undefined) return undefined;
-    const date = this.dates.readDate(value);
-    if (date !== undefined) return date;
-    const reading = this.dates.read(value); // no format reads it: why, for the reason
+    const quick = this.dates.quickRead(value);
+    if (quick !== undefined) return quick;
+    const reading = this.dates.read(value);
     if (reading.ok) return reading.date;
     let reason: string;
     if (EXCEL_SERIAL.test(value)) {
