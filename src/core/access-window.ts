@@ -56,16 +56,22 @@ const MAX_AHEAD_OF_UTC_MS = 14 * 3_600_000;
  * `YYYY-MM-DD` (a few times faster on a large export), by Date.parse for anything else.
  */
 export function utcMidnightOf(date: CalendarDate): number {
-  const digit = (k: number) => {
-    const d = date.charCodeAt(k) - 48;
-    return d >= 0 && d <= 9 ? d : Number.NaN;
-  };
   if (date.length === 10 && date.charCodeAt(4) === 0x2d && date.charCodeAt(7) === 0x2d) {
-    const year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
-    const month = digit(5) * 10 + digit(6);
-    const day = digit(8) * 10 + digit(9);
+    // No helper closure: this runs for every date of every record.
+    let year = 0;
+    let month = 0;
+    let day = 0;
+    let digits = true;
+    for (let k = 0; k < 10; k++) {
+      if (k === 4 || k === 7) continue;
+      const d = date.charCodeAt(k) - 48;
+      if (d < 0 || d > 9) digits = false;
+      if (k < 4) year = year * 10 + d;
+      else if (k < 7) month = month * 10 + d;
+      else day = day * 10 + d;
+    }
     // Date.UTC reads years below 100 as 19xx; Date.parse refuses months and days out of range.
-    if (year >= 100 && month >= 1 && month <= 12 && day >= 1 && day <= 31) {
+    if (digits && year >= 100 && month >= 1 && month <= 12 && day >= 1 && day <= 31) {
       return Date.UTC(year, month - 1, day);
     }
   }
