@@ -67,6 +67,11 @@ export interface CsvSourceOptions {
 export type CsvEncoding = 'utf-8' | 'windows-1252';
 
 export type CsvSource = SourceReadResult & {
+  /**
+   * The same rows as `rows`, a chunk of the file at a time: what a reader of a large export
+   * iterates (one await per chunk rather than per row).
+   */
+  batches: AsyncIterable<readonly SourceRow[]>;
   encoding: CsvEncoding;
   delimiter: string;
   /**
@@ -143,6 +148,7 @@ export async function openCsvSource(file: string, options: CsvSourceOptions): Pr
     get sha256(): string | undefined {
       return stream.sha256;
     },
+    batches: { [Symbol.asyncIterator]: () => readBatches(stream) },
     rows: { [Symbol.asyncIterator]: () => readRows(stream) },
   };
 }
@@ -165,6 +171,10 @@ interface StreamContext {
 }
 
 async function* readRows(ctx: StreamContext): AsyncGenerator<SourceRow, void, undefined> {
+  for await (const batch of readBatches(ctx)) yield* batch;
+}
+
+async function* readBatches(ctx: StreamContext): AsyncGenerator<readonly SourceRow[], void, undefined> {
   const input = createReadStream(ctx.file, { start: ctx.start, highWaterMark: STREAM_CHUNK_BYTES });
   const transcoder = new Utf8Transcoder(ctx.encoding, ctx.start, (settled) => {
     ctx.encoding = settled;
@@ -173,7 +183,7 @@ async function* readRows(ctx: StreamContext): AsyncGenerator<SourceRow, void, un
   // The file's hash from the bytes being read anyway: a second pass over a large export costs
   // about as much as hashing it.
   const hash = createHash('sha256').update(ctx.head);
-  const rows: SourceRow[] = [];
+  let rows: SourceRow[] = [];
   /** Parses decoded text into `rows`; what stopped the read, if anything (the rows before it are in). */
   const feed = ({ output, error }: TranscodeResult, final: boolean): unknown => {
     try {
@@ -190,13 +200,15 @@ async function* readRows(ctx: StreamContext): AsyncGenerator<SourceRow, void, un
     for await (const chunk of input) {
       hash.update(chunk as Buffer);
       failure = feed(transcoder.write(chunk as Buffer), false);
-      for (const row of rows) yield row;
-      rows.length = 0;
+      if (rows.length > 0) {
+        yield rows;
+        rows = []; // the consumer may keep the batch it was given
+      }
       if (failure !== undefined) break;
     }
     if (failure === undefined) {
       failure = feed(transcoder.end(), true);
-      for (const row of rows) yield row;
+      if (rows.length > 0) yield rows;
       if (failure === undefined) ctx.sha256 = hash.digest('hex');
     }
   } catch (err) {

@@ -8,32 +8,68 @@ import type { RowMapper } from '../mappings/map-rows.js';
 import { SourceReadError, type SourceRow } from '../sources/source-row.js';
 import type { SourceSnapshot } from './source-snapshot.js';
 
+type Snapshot = Omit<SourceSnapshot, 'sha256'>;
+
+/** The snapshot as rows arrive, whichever way they arrive. */
+class SnapshotBuilder {
+  private readonly records: ResidentRecord[] = [];
+  private readonly rejected: RejectedRow[] = [];
+  private read = 0;
+  private skipped = 0;
+
+  constructor(private readonly mapper: RowMapper) {}
+
+  add(row: SourceRow): void {
+    if (this.mapper.mapRowInto(row, this.records, this.rejected)) this.read++;
+    else this.skipped++;
+  }
+
+  /** The snapshot; `stop` is what stopped the read, if anything: a SourceReadError marks it incomplete. */
+  finish(stop?: { err: unknown }): Snapshot {
+    let problem: string | undefined;
+    if (stop !== undefined) {
+      if (!(stop.err instanceof SourceReadError)) throw stop.err;
+      problem = stop.err.message;
+    }
+    const { records, rejected } = this;
+    return {
+      records,
+      rejected,
+      stats: { rows: this.read, records: records.length, rejected: rejected.length, skipped: this.skipped },
+      complete: problem === undefined,
+      ...(problem === undefined ? {} : { problem }),
+    };
+  }
+}
+
 export async function mapSourceRows(
   mapper: RowMapper,
   rows: AsyncIterable<SourceRow>,
   /** Sees every row as read, before it is mapped (e.g. to hash the source). */
   onRow?: (row: SourceRow) => void,
-): Promise<Omit<SourceSnapshot, 'sha256'>> {
-  const records: ResidentRecord[] = [];
-  const rejected: RejectedRow[] = [];
-  let read = 0;
-  let skipped = 0;
-  let problem: string | undefined;
+): Promise<Snapshot> {
+  const builder = new SnapshotBuilder(mapper);
   try {
     for await (const row of rows) {
       onRow?.(row);
-      if (mapper.mapRowInto(row, records, rejected)) read++;
-      else skipped++;
+      builder.add(row);
     }
   } catch (err) {
-    if (!(err instanceof SourceReadError)) throw err;
-    problem = err.message;
+    return builder.finish({ err });
   }
-  return {
-    records,
-    rejected,
-    stats: { rows: read, records: records.length, rejected: rejected.length, skipped },
-    complete: problem === undefined,
-    ...(problem === undefined ? {} : { problem }),
-  };
+  return builder.finish();
+}
+
+/** As mapSourceRows, for a source that gives its rows a batch at a time (see CsvSource.batches). */
+export async function mapSourceBatches(
+  mapper: RowMapper,
+  batches: AsyncIterable<readonly SourceRow[]>,
+): Promise<Snapshot> {
+  const builder = new SnapshotBuilder(mapper);
+  try {
+    for await (const batch of batches) for (const row of batch) builder.add(row);
+  } catch (err) {
+    return builder.finish({ err });
+  }
+  return builder.finish();
 }

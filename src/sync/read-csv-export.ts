@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import type { Mapping } from '../mappings/mapping-schema.js';
 import { createRowMapper } from '../mappings/map-rows.js';
 import { openCsvSource } from '../sources/csv-source.js';
-import { mapSourceRows } from './map-source-rows.js';
+import { mapSourceBatches } from './map-source-rows.js';
 import type { SourceSnapshot } from './source-snapshot.js';
 
 async function sha256Of(file: string): Promise<string> {
@@ -25,7 +25,7 @@ export async function readCsvExport(mapping: Mapping, file: string): Promise<Sou
     header: mapping.csv.header,
   });
   const mapper = createRowMapper(mapping, source.header, { file });
-  const snapshot = await mapSourceRows(mapper, source.rows);
+  const snapshot = await mapSourceBatches(mapper, source.batches);
   // Hashed while the rows streamed; a read that stopped early hashes the file on its own.
   return { ...snapshot, sha256: source.sha256 ?? (await sha256Of(file)) };
 }

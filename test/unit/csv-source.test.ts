@@ -557,6 +557,32 @@ describe('openCsvSource: unreadable files', () => {
   });
 });
 
+describe('openCsvSource: rows a batch at a time', () => {
+  it.each([
+    ['rows over many chunks', `Unit,Name\n${asciiRows(20_000)}`],
+    ['an unclosed quote after some rows', `Unit,Name\n${asciiRows(3000)}9000,"Never closed\n9001,Lost\n`],
+    ['a header and no rows', 'Unit,Name\n'],
+  ])('gives the same rows and the same error as one at a time: %s', async (_what, content) => {
+    const source = await openCsvSource(await csvFile(content), options());
+    const one: { rows: SourceRow[]; error?: unknown } = { rows: [] };
+    try {
+      for await (const row of source.rows) one.rows.push(row);
+    } catch (err) {
+      one.error = err;
+    }
+    const rows: SourceRow[] = [];
+    let error: unknown;
+    try {
+      for await (const batch of source.batches) rows.push(...batch);
+    } catch (err) {
+      error = err;
+    }
+    expect(rows).toEqual(one.rows);
+    expect(error).toEqual(one.error);
+    expect(error === undefined).toBe(!content.includes('Never'));
+  });
+});
+
 describe('openCsvSource: the hash of the file', () => {
   const sha256 = (content: string | Buffer) => createHash('sha256').update(content).digest('hex');
 
