@@ -180,6 +180,9 @@ const SKIPPED: MappedRow = Object.freeze({
   skipped: true,
 });
 
+/** Distinct status cells remembered at most (an export has a handful; a broken one, any number). */
+const STATUS_CACHE_LIMIT = 1_000;
+
 const EXCEL_SERIAL = /^\d{5}(?:\.\d+)?$/;
 const TWO_DIGIT_YEAR = /^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}$/;
 
@@ -210,6 +213,8 @@ class CompiledRowMapper implements RowMapper {
   /** Packed mode: the per-person field whose items are the people (-1 otherwise). */
   private readonly splitByIndex: number;
   private readonly statusByValue = new Map<string, ResidentStatus>();
+  /** Status cells seen so far (trimmed, as written) -> their meaning. */
+  private readonly statusCells = new Map<string, { raw: string; status: ResidentStatus }>();
   private readonly assumed: ResidentStatus | undefined;
   private readonly hasStatusField: boolean;
   private readonly buildingOf: BuildingResolver;
@@ -443,10 +448,19 @@ class CompiledRowMapper implements RowMapper {
       case 'phone':
         d.phone = value === undefined ? undefined : normalisePhone(value);
         return;
-      case 'status':
-        d.rawStatus = text;
-        d.status = this.statusByValue.get(text.toLowerCase()) ?? 'review';
+      case 'status': {
+        // An export repeats a handful of status words: each is looked up once, and every record
+        // with it shares one string.
+        let known = this.statusCells.get(text);
+        if (known === undefined) {
+          known = { raw: text, status: this.statusByValue.get(text.toLowerCase()) ?? 'review' };
+          if (this.statusCells.size >= STATUS_CACHE_LIMIT) this.statusCells.clear();
+          this.statusCells.set(text, known);
+        }
+        d.rawStatus = known.raw;
+        d.status = known.status;
         return;
+      }
       case 'move_in':
         d.moveIn = this.date(d, r, value, label);
         return;

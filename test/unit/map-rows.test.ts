@@ -427,6 +427,21 @@ describe('formats read by hand agree with Luxon', () => {
 });
 
 describe('status', () => {
+  it('reads the same cell the same way on every row, past the number of cells it remembers', () => {
+    const cells = [
+      'Current',
+      'Past',
+      'Current',
+      ...Array.from({ length: 1_200 }, (_, i) => `Odd ${i}`),
+      'Past',
+    ];
+    const rows = cells.map((Status, i) => ({ ...ana, Email: `p${i}@example.com`, Status }));
+    const statuses = mapObjects(mappingWith(), rows).map((out) => onlyRecord(out).status);
+    expect(statuses.slice(0, 3)).toEqual(['current', 'past', 'current']);
+    expect(statuses.at(-1)).toBe('past');
+    expect(new Set(statuses.slice(3, -1))).toEqual(new Set(['review']));
+  });
+
   it.each([
     ['Current', 'current'],
     ['  notice ', 'notice'],
