@@ -58,11 +58,6 @@ function asPlanReport(r: SideReport): PlanReport {
   return { ...r, phases: r.phases, calls: r.calls, memory: r.memory, counts: r.counts };
 }
 
-/** Median wall time of a phase divided by its calls: what one call costs when they queue one behind another. */
-function perCall(plan: PlanReport[], pick: (p: PlanReport) => number, calls: number): string {
-  return calls === 0 ? '-' : `${(median(plan.map(pick)) / calls).toFixed(1)} ms`;
-}
-
 export const planThroughput: Benchmark = {
   name: 'plan-throughput',
   title: 'Plan throughput: 200,000-row export, 50 buildings',
@@ -157,16 +152,11 @@ function summarise(data: GeneratedExport, bare: SideReport[], plan: PlanReport[]
     align: ['left', 'right', 'right'],
     rows: [
       phase(
-        `load mapping + readCsvExport (parse, map, validate, sha256), OpenApp's building users listed meanwhile (${calls.listBuildingUsers} calls)`,
+        `load the mapping, read the export (parse, map, validate, sha256) while OpenApp's building users are listed (${calls.listBuildingUsers} calls) and searched`,
         (p) => p.phases.read,
       ),
-      phase('listing building users after the read ended', (p) => p.phases.listBuildingUsers),
-      phase('choose the emails to look up (emailsToLookUp)', (p) => p.phases.chooseLookups),
-      phase(
-        `users search (${formatInteger(calls.findUsersByEmail)} calls, ${perCall(plan, (p) => p.phases.lookups, calls.findUsersByEmail)} each)`,
-        (p) => p.phases.lookups,
-      ),
-      phase('plan() (the pure planner)', (p) => p.phases.plan),
+      phase('wait for the users searches still running after the read', (p) => p.phases.searchesAfterRead),
+      phase('planSync: searches it still needed, then plan() (the pure planner)', (p) => p.phases.planSync),
     ],
   };
   const memory: Table = {
@@ -232,9 +222,11 @@ function summarise(data: GeneratedExport, bare: SideReport[], plan: PlanReport[]
     markdownTable(phases),
     '',
     'Each phase is its own median over the 3 runs, so the phases need not add up to the median wall time. ' +
-      "OpenApp's building users are listed while the export is read, as `pms-sync plan` does, so their cost on this " +
-      'process is part of the first phase; only a list still running after the read would be a phase of its own. The ' +
-      'users search is timed from its first call to its last answer.',
+      "OpenApp's building users are listed while the export is read, as `pms-sync plan` does; once they are in, each " +
+      "resident who needs a users search (access now, no OpenApp user id, an email not among their building's users) " +
+      `is searched for as the read reaches them (src/sync/lookups-ahead.ts): ${formatInteger(calls.searchesDuringRead)} of ` +
+      `${formatInteger(calls.findUsersByEmail)} searches started during the read, the searches spanning ` +
+      `${formatMs(median(plan.map((p) => p.calls.searchSpanMs)))} from the first to the last answer (median).`,
     '',
     markdownTable(memory),
     '',

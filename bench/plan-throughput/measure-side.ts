@@ -2,8 +2,9 @@
  * One measured side of the plan-throughput benchmark, run in its own process by
  * bench/plan-throughput.ts (input on stdin, report on stdout):
  * - bare: the file through csv-parse's streaming `parse()` with default options, records counted;
- * - plan: what a nightly `plan` does: load the mapping, readCsvExport, planSync against OpenApp
- *   (the simulator in the parent process), through to the Plan object.
+ * - plan: what a nightly `plan` does: load the mapping, read the export while OpenApp is listed
+ *   and searched (readAndList), planSync against OpenApp (the simulator in the parent process),
+ *   through to the Plan object.
  */
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
@@ -11,8 +12,8 @@ import { loadMappingFile } from '../../src/mappings/load-mapping.js';
 import { OpenAppClient } from '../../src/openapp/openapp-client.js';
 import type { CallOptions } from '../../src/openapp/http-transport.js';
 import type { BuildingUser, OpenAppUser } from '../../src/openapp/openapp-types.js';
-import { buildingsOf, feedPolicyFromMapping, listBuildings, planSync } from '../../src/sync/plan-sync.js';
-import { readCsvExport } from '../../src/sync/read-csv-export.js';
+import { buildingsOf, feedPolicyFromMapping, planSync } from '../../src/sync/plan-sync.js';
+import { readAndList } from '../../src/sync/read-and-list.js';
 import { printChildReport, readChildInput } from '../harness/child-process.js';
 import { memoryNow } from '../harness/memory.js';
 import { planCounts } from '../harness/plan-counts.js';
@@ -79,24 +80,31 @@ async function planSide(input: Extract<SideInput, { side: 'plan' }>): Promise<Si
   });
   const startRssKiB = memoryNow().rssKiB;
   const t0 = performance.now();
+  // What `pms-sync plan` does (src/cli/plan-from-files.ts), with a clock between the steps.
   const mapping = await loadMappingFile(input.mappingFile);
-  // As `pms-sync plan` does (src/cli/plan-from-files.ts): OpenApp is listed while the export streams.
-  const tableBuildings = [...new Set(mapping.buildings.table.map((b) => b.integration_id))];
-  const [snapshot, actual] = await Promise.all([
-    readCsvExport(mapping, input.csv),
-    listBuildings(client, tableBuildings),
-  ]);
-  const t1 = performance.now();
-  const afterRead = memoryNow();
-  const plan = await planSync({
-    snapshot,
-    actual,
-    buildings: buildingsOf(mapping, snapshot),
-    policy: feedPolicyFromMapping(mapping),
+  const policy = feedPolicyFromMapping(mapping);
+  const { snapshot, actual, lookups } = await readAndList({
+    mapping,
+    source: { kind: 'csv', file: input.csv },
+    policy,
     client,
     now: input.now,
   });
+  const t1 = performance.now();
+  const searchesDuringRead = client.lookups.count;
+  const afterRead = memoryNow();
+  const early = await lookups();
   const t2 = performance.now();
+  const plan = await planSync({
+    snapshot,
+    actual,
+    lookups: early,
+    buildings: buildingsOf(mapping, snapshot),
+    policy,
+    client,
+    now: input.now,
+  });
+  const t3 = performance.now();
   const afterPlan = memoryNow();
   const maxRssKiB = process.resourceUsage().maxRSS;
   await client.close();
@@ -104,25 +112,20 @@ async function planSide(input: Extract<SideInput, { side: 'plan' }>): Promise<Si
   collectGarbage();
   const liveAfterPlan = memoryNow();
 
-  const { lists, lookups } = client;
-  // Lists overlap the read; only what outlasted it counts as their own phase.
-  const listsEnd = lists.count > 0 ? Math.max(lists.last, t1) : t1;
-  const lookupsStart = lookups.count > 0 ? lookups.first : listsEnd;
-  const lookupsEnd = lookups.count > 0 ? lookups.last : listsEnd;
+  const { lists, lookups: searches } = client;
   return {
     side: 'plan',
     rows: snapshot.stats.rows + snapshot.stats.skipped,
-    ms: t2 - t0,
+    ms: t3 - t0,
     startRssKiB,
     maxRssKiB,
-    phases: {
-      read: t1 - t0,
-      listBuildingUsers: listsEnd - t1,
-      chooseLookups: lookupsStart - listsEnd,
-      lookups: lookupsEnd - lookupsStart,
-      plan: t2 - lookupsEnd,
+    phases: { read: t1 - t0, searchesAfterRead: t2 - t1, planSync: t3 - t2 },
+    calls: {
+      listBuildingUsers: lists.count,
+      findUsersByEmail: searches.count,
+      searchesDuringRead,
+      searchSpanMs: searches.count > 0 ? searches.last - searches.first : 0,
     },
-    calls: { listBuildingUsers: lists.count, findUsersByEmail: lookups.count },
     memory: { afterRead, afterPlan, liveAfterPlan },
     counts: planCounts(plan),
   };

@@ -33,14 +33,24 @@ export const sideReportSchema = z.strictObject({
    */
   phases: z
     .strictObject({
+      /** Mapping loaded, export read, OpenApp listed (and searches started) until both were done. */
       read: z.number(),
-      listBuildingUsers: z.number(),
-      chooseLookups: z.number(),
-      lookups: z.number(),
-      plan: z.number(),
+      /** Waiting for the users searches still running when the read ended. */
+      searchesAfterRead: z.number(),
+      /** planSync: the searches it still needed, then the pure planner. */
+      planSync: z.number(),
     })
     .optional(),
-  calls: z.strictObject({ listBuildingUsers: z.number(), findUsersByEmail: z.number() }).optional(),
+  calls: z
+    .strictObject({
+      listBuildingUsers: z.number(),
+      findUsersByEmail: z.number(),
+      /** Users searches started before the read ended. */
+      searchesDuringRead: z.number(),
+      /** From the first search's start to the last one's answer. */
+      searchSpanMs: z.number(),
+    })
+    .optional(),
   memory: z
     .strictObject({ afterRead: memorySchema, afterPlan: memorySchema, liveAfterPlan: memorySchema })
     .optional(),

@@ -4,8 +4,9 @@ import { loadMappingFile } from '../mappings/load-mapping.js';
 import type { Mapping } from '../mappings/mapping-schema.js';
 import type { OpenAppClient } from '../openapp/openapp-client.js';
 import type { Logger } from '../logger.js';
-import { buildingsOf, feedPolicyFromMapping, listBuildings, planSync } from '../sync/plan-sync.js';
-import { readSource, type SourceSpec } from '../sync/read-source.js';
+import { buildingsOf, feedPolicyFromMapping, planSync } from '../sync/plan-sync.js';
+import { readAndList } from '../sync/read-and-list.js';
+import type { SourceSpec } from '../sync/read-source.js';
 import type { SourceSnapshot } from '../sync/source-snapshot.js';
 
 export interface PlannedFromFiles {
@@ -29,17 +30,20 @@ export async function planFromFiles(input: {
     input.source ?? (input.csvFile === undefined ? undefined : { kind: 'csv', file: input.csvFile });
   if (!source) throw new Error('planFromFiles needs a csvFile or a source');
   const mapping = await loadMappingFile(input.mappingFile);
-  // OpenApp is read while the export streams in: the two do not depend on each other.
-  const tableBuildings = [...new Set(mapping.buildings.table.map((b) => b.integration_id))];
-  const [snapshot, actual] = await Promise.all([
-    readSource(mapping, source),
-    listBuildings(input.client, tableBuildings),
-  ]);
+  const policy = feedPolicyFromMapping(mapping);
+  const { snapshot, actual, lookups } = await readAndList({
+    mapping,
+    source,
+    policy,
+    client: input.client,
+    now: input.now,
+  });
   const plan = await planSync({
     snapshot,
     actual,
+    lookups: await lookups(),
     buildings: buildingsOf(mapping, snapshot),
-    policy: feedPolicyFromMapping(mapping),
+    policy,
     client: input.client,
     now: input.now,
   });

@@ -4,6 +4,7 @@
  * rule that protects residents is tested directly with tables.
  */
 import type { BuildingUser } from '../openapp/openapp-types.js';
+import { buildingEmailIndex, normEmail } from './building-email-index.js';
 import { accessAt, type AccessRules } from './access-window.js';
 import type {
   BuildingPlan,
@@ -49,33 +50,6 @@ export interface PlannerInput {
 
 export function roleFor(template: string, integrationId: string): string {
   return template.split('{integration_id}').join(integrationId);
-}
-
-const normEmail = (e: string | null | undefined) => (e ? e.trim().toLowerCase() : undefined);
-
-/**
- * Lower-cased email -> user id of each building's users (the first user with that email).
- * Remembered per `actual` map: planSync asks for it twice (lookups, then the plan), and building it
- * for a large organisation is a noticeable part of planning.
- */
-const emailIndexes = new WeakMap<object, Map<string, Map<string, string>>>();
-
-function buildingEmailIndex(
-  actual: ReadonlyMap<string, readonly BuildingUser[]>,
-): Map<string, Map<string, string>> {
-  const known = emailIndexes.get(actual);
-  if (known) return known;
-  const index = new Map<string, Map<string, string>>();
-  for (const [integrationId, users] of actual) {
-    const byEmail = new Map<string, string>();
-    for (const u of users) {
-      const e = normEmail(u.email);
-      if (e && !byEmail.has(e)) byEmail.set(e, u.userId);
-    }
-    index.set(integrationId, byEmail);
-  }
-  emailIndexes.set(actual, index);
-  return index;
 }
 
 /**

@@ -30,15 +30,62 @@ export function assessRecords(
   access: AccessRules,
   now: number,
 ): Assessment {
-  const kinds = new Uint8Array(records.length);
-  const searchable: number[] = [];
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i] as ResidentRecord;
-    const kind = accessKind(r, access, now);
-    kinds[i] = kind === 'granted' ? GRANTED : kind === 'denied' ? DENIED : UNDETERMINED;
-    if (kind === 'granted' && !r.openappUserId && r.email) searchable.push(i);
+  const assessor = new RecordAssessor(access, now);
+  assessor.judge(records);
+  return assessor.assessmentOf(records) as Assessment;
+}
+
+/**
+ * Judges a list of records that grows while it is judged (an export still being read): each call
+ * judges the records added since the last one.
+ */
+export class RecordAssessor {
+  private kinds = new Uint8Array(1024);
+  private readonly searchable: number[] = [];
+  private judged = 0;
+  /** The list as last seen. */
+  private records: readonly ResidentRecord[] = [];
+
+  constructor(
+    readonly access: AccessRules,
+    readonly now: number,
+  ) {}
+
+  /** Judges the records of `records` not judged yet; returns how many of them a users search may concern. */
+  judge(records: readonly ResidentRecord[]): number {
+    if (records.length > this.kinds.length) {
+      const grown = new Uint8Array(Math.max(records.length, this.kinds.length * 2));
+      grown.set(this.kinds.subarray(0, this.judged));
+      this.kinds = grown;
+    }
+    const before = this.searchable.length;
+    for (let i = this.judged; i < records.length; i++) {
+      const r = records[i] as ResidentRecord;
+      const kind = accessKind(r, this.access, this.now);
+      this.kinds[i] = kind === 'granted' ? GRANTED : kind === 'denied' ? DENIED : UNDETERMINED;
+      if (kind === 'granted' && !r.openappUserId && r.email) this.searchable.push(i);
+    }
+    this.judged = records.length;
+    this.records = records;
+    return this.searchable.length - before;
   }
-  return { records, access, now, kinds, searchable };
+
+  /** Indexes of the searchable records, in order, from the `from`-th found. */
+  searchableFrom(from: number): readonly number[] {
+    return this.searchable.slice(from);
+  }
+
+  /** The assessment of `records` when it is the list judged, every record of it; else undefined. */
+  assessmentOf(records: readonly ResidentRecord[]): Assessment | undefined {
+    if (records !== this.records || records.length !== this.judged) return undefined;
+    return {
+      records,
+      access: this.access,
+      now: this.now,
+      kinds: this.kinds.subarray(0, this.judged),
+      searchable: this.searchable,
+    };
+  }
 }
 
 /**

@@ -19,6 +19,11 @@ class SnapshotBuilder {
 
   constructor(private readonly mapper: RowMapper) {}
 
+  /** The records so far: one list, grown as rows arrive. */
+  get recordsSoFar(): readonly ResidentRecord[] {
+    return this.records;
+  }
+
   add(row: SourceRow): void {
     if (this.mapper.mapRowInto(row, this.records, this.rejected)) this.read++;
     else this.skipped++;
@@ -60,14 +65,21 @@ export async function mapSourceRows(
   return builder.finish();
 }
 
+/** Sees the records read so far after each batch: the same list every time, grown (the snapshot's). */
+export type OnRecords = (records: readonly ResidentRecord[]) => void;
+
 /** As mapSourceRows, for a source that gives its rows a batch at a time (see CsvSource.batches). */
 export async function mapSourceBatches(
   mapper: RowMapper,
   batches: AsyncIterable<readonly SourceRow[]>,
+  onRecords?: OnRecords,
 ): Promise<Snapshot> {
   const builder = new SnapshotBuilder(mapper);
   try {
-    for await (const batch of batches) for (const row of batch) builder.add(row);
+    for await (const batch of batches) {
+      for (const row of batch) builder.add(row);
+      onRecords?.(builder.recordsSoFar);
+    }
   } catch (err) {
     return builder.finish({ err });
   }

@@ -4,7 +4,8 @@
  */
 import type { Plan } from '../core/plan.js';
 import { emailsToLookUp, plan, type FeedPolicy } from '../core/planner.js';
-import { assessRecords } from '../core/record-assessment.js';
+import { assessmentFor } from '../core/record-assessment.js';
+import type { EarlyLookups } from './lookups-ahead.js';
 import type { SourceSnapshot } from './source-snapshot.js';
 import type { Mapping } from '../mappings/mapping-schema.js';
 import type { OpenAppClient } from '../openapp/openapp-client.js';
@@ -70,6 +71,8 @@ export interface PlanSyncInput {
   actual?: ReadonlyMap<string, readonly BuildingUser[]>;
   /** Sees OpenApp's users per building exactly as planned from (e.g. to fingerprint them). */
   onActual?: (actual: ReadonlyMap<string, readonly BuildingUser[]>) => void;
+  /** Verdicts and users searches already made while the source was read (see lookups-ahead.ts). */
+  lookups?: EarlyLookups;
 }
 
 export async function planSync(input: PlanSyncInput): Promise<Plan> {
@@ -79,15 +82,26 @@ export async function planSync(input: PlanSyncInput): Promise<Plan> {
   };
   const known = input.actual;
   const missing = input.buildings.filter((id) => !known?.has(id));
-  const actual = new Map<string, readonly BuildingUser[]>(known ?? []);
-  for (const [id, users] of await listBuildings(input.client, missing, callOptions)) actual.set(id, users);
+  // The same map when nothing is missing: what was worked out from it (its email index) holds.
+  let actual: ReadonlyMap<string, readonly BuildingUser[]> = known ?? new Map();
+  if (missing.length > 0) {
+    const all = new Map(known ?? []);
+    for (const [id, users] of await listBuildings(input.client, missing, callOptions)) all.set(id, users);
+    actual = all;
+  }
   input.onActual?.(actual);
 
   const { records } = input.snapshot;
-  const assessment = assessRecords(records, input.policy.access, input.now);
-  const emails = emailsToLookUp(records, actual, input.policy.access, input.now, assessment);
-  const found = await Promise.all(emails.map((e) => input.client.findUsersByEmail(e, callOptions)));
-  const directory = new Map(emails.map((e, i) => [e, (found[i] ?? []).map((u) => u.id)]));
+  const { access } = input.policy;
+  const assessment = assessmentFor(records, access, input.now, input.lookups?.assessment);
+  const emails = emailsToLookUp(records, actual, access, input.now, assessment);
+  const early = input.lookups?.directory ?? new Map<string, readonly string[]>();
+  const found = await Promise.all(
+    emails.map(
+      async (e) => early.get(e) ?? (await input.client.findUsersByEmail(e, callOptions)).map((u) => u.id),
+    ),
+  );
+  const directory = new Map(emails.map((e, i) => [e, found[i] ?? []]));
 
   return plan({
     records,

@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import type { Mapping } from '../mappings/mapping-schema.js';
 import { createRowMapper } from '../mappings/map-rows.js';
 import { openCsvSource } from '../sources/csv-source.js';
-import { mapSourceBatches } from './map-source-rows.js';
+import { mapSourceBatches, type OnRecords } from './map-source-rows.js';
 import type { SourceSnapshot } from './source-snapshot.js';
 
 async function sha256Of(file: string): Promise<string> {
@@ -18,14 +18,18 @@ async function sha256Of(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-export async function readCsvExport(mapping: Mapping, file: string): Promise<SourceSnapshot> {
+export async function readCsvExport(
+  mapping: Mapping,
+  file: string,
+  options: { onRecords?: OnRecords } = {},
+): Promise<SourceSnapshot> {
   const source = await openCsvSource(file, {
     delimiter: mapping.csv.delimiter,
     encoding: mapping.csv.encoding,
     header: mapping.csv.header,
   });
   const mapper = createRowMapper(mapping, source.header, { file });
-  const snapshot = await mapSourceBatches(mapper, source.batches);
+  const snapshot = await mapSourceBatches(mapper, source.batches, options.onRecords);
   // Hashed while the rows streamed; a read that stopped early hashes the file on its own.
   return { ...snapshot, sha256: source.sha256 ?? (await sha256Of(file)) };
 }

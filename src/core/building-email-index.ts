@@ -1,0 +1,33 @@
+/**
+ * Which of a building's users has an email: what matches a resident to an OpenApp account when
+ * the PMS does not carry the account's id.
+ */
+import type { BuildingUser } from '../openapp/openapp-types.js';
+
+/** Emails compare trimmed and case-insensitively. */
+export const normEmail = (e: string | null | undefined) => (e ? e.trim().toLowerCase() : undefined);
+
+/**
+ * Lower-cased email -> user id of each building's users (the first user with that email).
+ * Remembered per `actual` map: planSync asks for it twice (lookups, then the plan), and building it
+ * for a large organisation is a noticeable part of planning.
+ */
+const emailIndexes = new WeakMap<object, Map<string, Map<string, string>>>();
+
+export function buildingEmailIndex(
+  actual: ReadonlyMap<string, readonly BuildingUser[]>,
+): Map<string, Map<string, string>> {
+  const known = emailIndexes.get(actual);
+  if (known) return known;
+  const index = new Map<string, Map<string, string>>();
+  for (const [integrationId, users] of actual) {
+    const byEmail = new Map<string, string>();
+    for (const u of users) {
+      const e = normEmail(u.email);
+      if (e && !byEmail.has(e)) byEmail.set(e, u.userId);
+    }
+    index.set(integrationId, byEmail);
+  }
+  emailIndexes.set(actual, index);
+  return index;
+}
