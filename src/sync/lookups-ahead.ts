@@ -22,6 +22,11 @@ export interface EarlyLookups {
   assessment: Assessment | undefined;
   /** Email -> ids of the OpenApp accounts a search found for it. */
   directory: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Every email that needs a search (what `emailsToLookUp` gives for `assessment` and `actual`),
+   * when every record was checked against `actual`: planSync then need not work it out again.
+   */
+  needed?: { actual: ReadonlyMap<string, readonly BuildingUser[]>; emails: readonly string[] };
 }
 
 export class LookupsAhead {
@@ -58,7 +63,15 @@ export class LookupsAhead {
   async result(records: readonly ResidentRecord[]): Promise<EarlyLookups> {
     const directory = new Map<string, readonly string[]>();
     for (const [email, search] of this.searches) directory.set(email, await search);
-    return { assessment: this.assessor.assessmentOf(records), directory };
+    const assessment = this.assessor.assessmentOf(records);
+    const everyRecordChecked = assessment !== undefined && this.checked === assessment.searchable.length;
+    return {
+      assessment,
+      directory,
+      ...(everyRecordChecked && this.actual
+        ? { needed: { actual: this.actual, emails: [...this.searches.keys()] } }
+        : {}),
+    };
   }
 
   private search(): void {

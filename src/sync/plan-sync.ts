@@ -94,7 +94,11 @@ export async function planSync(input: PlanSyncInput): Promise<Plan> {
   const { records } = input.snapshot;
   const { access } = input.policy;
   const assessment = assessmentFor(records, access, input.now, input.lookups?.assessment);
-  const emails = emailsToLookUp(records, actual, access, input.now, assessment);
+  const needed = input.lookups?.needed;
+  const emails =
+    needed && needed.actual === actual && input.lookups?.assessment === assessment
+      ? needed.emails
+      : emailsToLookUp(records, actual, access, input.now, assessment);
   const early = input.lookups?.directory ?? new Map<string, readonly string[]>();
   const found = await Promise.all(
     emails.map(

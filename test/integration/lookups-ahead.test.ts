@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planFromFiles } from '../../src/cli/plan-from-files.js';
+import { emailsToLookUp } from '../../src/core/planner.js';
 import { assessRecords } from '../../src/core/record-assessment.js';
 import { silentLogger } from '../../src/logger.js';
 import { loadMappingFile } from '../../src/mappings/load-mapping.js';
@@ -118,6 +119,24 @@ describe('users searches started during the read', () => {
     expect([...early.directory.keys()].sort()).toEqual(searchedEmails(sim.requests.since()));
 
     expect(early.assessment?.kinds).toEqual(assessRecords(growing, policy.access, NOW).kinds);
+    expect([...(early.needed?.emails ?? [])].sort()).toEqual(
+      emailsToLookUp(growing, actual, policy.access, NOW),
+    );
+
+    // Worked out against another map of OpenApp's users: planSync works it out again and searches.
+    const again = sim.requests.since().at(-1)?.seq ?? 0;
+    await planSync({
+      snapshot: { ...snapshot, records: growing },
+      actual: new Map(actual),
+      lookups: { ...early, directory: new Map() },
+      buildings: buildingsOf(mapping, snapshot),
+      policy,
+      client,
+      now: NOW,
+    });
+    expect(searchedEmails(sim.requests.since(again))).toEqual(
+      emailsToLookUp(growing, actual, policy.access, NOW),
+    );
     expect((await ahead.result([...growing])).assessment).toBeUndefined(); // not the list it saw
   });
 
