@@ -11,6 +11,7 @@ export function localizedTexts(value: LocalizedStringWire | unknown): string[] {
 
 /** A display text: English if present, else the first locale. */
 export function displayText(value: LocalizedStringWire | unknown): string | undefined {
+  if (typeof value === 'string') return value; // the usual form: no list built for it
   if (value !== null && typeof value === 'object') {
     const map = ('value' in value ? value.value : value) as Record<string, unknown>;
     if (typeof map?.en === 'string') return map.en;

@@ -388,14 +388,23 @@ export function isOpenAppError(err: unknown): err is OpenAppError {
  */
 class RoleStrings {
   private readonly seen = new Map<string, string>();
+  /** The role of the previous user: usually this one's too, and comparing is cheaper than hashing. */
+  private last = '';
 
   of(role: string): string {
-    const known = this.seen.get(role);
-    if (known !== undefined) return known;
-    this.seen.set(role, role);
-    return role;
+    if (role === this.last) return this.last;
+    let known = this.seen.get(role);
+    if (known === undefined) this.seen.set(role, (known = role));
+    this.last = known;
+    return known;
   }
 }
+
+/**
+ * Users with no units share one empty list (frozen: nobody may add to it): on the list routes most
+ * residents have none, and a large organisation's listing is kept whole while it is planned.
+ */
+const NO_UNITS: string[] = Object.freeze([]) as unknown as string[];
 
 function toBuildingUser(
   u: { user_id: string; role: string; user_email?: string | null | undefined; user_name?: unknown },
@@ -405,7 +414,7 @@ function toBuildingUser(
   return {
     userId: u.user_id,
     role: roles.of(u.role),
-    units,
+    units: units.length === 0 ? NO_UNITS : units,
     email: u.user_email ?? null,
     name: displayText(u.user_name),
   };
