@@ -82,6 +82,8 @@ interface Judgement {
   kinds: Uint8Array;
   /** The OpenApp user each record stands for, when known (filled building by building in pass 1). */
   userIds: (string | undefined)[];
+  /** 1 at the first record that wants a user here who already holds the role (unchanged, not an add). */
+  holding: Uint8Array;
   /** Why, in words: built only for the records a plan shows. */
   why: (i: number) => string;
 }
@@ -102,9 +104,6 @@ interface DesiredState {
   review: BuildingPlan['review'];
 }
 
-/** In `desired`: this user already holds the role (counted as unchanged). */
-const PRESENT = -1;
-
 export function plan(input: PlannerInput): Plan {
   const { policy, now, records } = input;
   const { kinds } = assessmentFor(records, policy.access, now, input.assessment);
@@ -119,11 +118,24 @@ export function plan(input: PlannerInput): Plan {
   };
 
   const byBuilding = new Map<string, number[]>();
-  for (let i = 0; i < records.length; i++) push(byBuilding, (records[i] as ResidentRecord).integrationId, i);
+  // Exports list a building's rows together: the previous row's building is usually this one's.
+  let lastId: string | undefined;
+  let lastList: number[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const id = (records[i] as ResidentRecord).integrationId;
+    if (id !== lastId) {
+      lastId = id;
+      let list = byBuilding.get(id);
+      if (list === undefined) byBuilding.set(id, (list = []));
+      lastList = list;
+    }
+    lastList.push(i);
+  }
   const judgement: Judgement = {
     records,
     kinds,
     userIds: new Array<string | undefined>(records.length).fill(undefined),
+    holding: new Uint8Array(records.length),
     why,
   };
   const buildingIds = [...new Set([...input.buildings, ...byBuilding.keys()])].sort();
@@ -258,7 +270,7 @@ function desiredState(
   input: PlannerInput,
   judgement: Judgement,
 ): DesiredState {
-  const { records, kinds, userIds, why } = judgement;
+  const { records, kinds, userIds, holding, why } = judgement;
   const { directory } = input;
   const byEmail = emailIndex.get(integrationId);
   const role = roleFor(input.policy.roleTemplate, integrationId);
@@ -266,8 +278,7 @@ function desiredState(
 
   /**
    * OpenApp user id -> the record that wants them here, or the records when several do (a shared
-   * email or two units is one user; one record is by far the common case: no array for it), or
-   * PRESENT once the user is found holding the role.
+   * email or two units is one user; one record is by far the common case: no array for it).
    */
   const desired = new Map<string, number | number[]>();
   const invites = new Map<string, number[]>();
@@ -302,16 +313,20 @@ function desiredState(
     if (u.role !== role) continue;
     managed++;
     const wanted = desired.get(u.userId);
-    if (wanted === undefined) candidates.push(u);
-    else if (wanted !== PRESENT) {
-      desired.set(u.userId, PRESENT);
+    if (wanted === undefined) {
+      candidates.push(u);
+      continue;
+    }
+    const first = typeof wanted === 'number' ? wanted : (wanted[0] as number);
+    if (holding[first] === 0) {
+      holding[first] = 1;
       unchanged++;
     }
   }
 
   const add: PlannedAdd[] = [];
   for (const [userId, wanted] of desired) {
-    if (wanted === PRESENT) continue;
+    if (holding[typeof wanted === 'number' ? wanted : (wanted[0] as number)] === 1) continue;
     const indexes = Array.isArray(wanted) ? wanted : [wanted];
     const wanting = indexes.map((i) => records[i] as ResidentRecord);
     const first = wanting[0] as ResidentRecord;
