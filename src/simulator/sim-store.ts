@@ -46,8 +46,11 @@ export class SimStore {
   readonly invitations: Map<string, Invitation>;
   /** integrationId -> userId -> apartment ids (nested: listing a large building builds no key per user). */
   private readonly apartments = new Map<string, Map<string, string[]>>();
-  /** integrationId -> ids of users holding one of its roles (kept in step with user.roles). */
-  private readonly members = new Map<string, Set<string>>();
+  /**
+   * integrationId -> the users holding one of its roles, by id (kept in step with user.roles).
+   * The users themselves, not only their ids: listing a large building looks nobody up.
+   */
+  private readonly members = new Map<string, Map<string, User>>();
   /** Bumped on every change, so a saver knows when to write. */
   version = 0;
   private readonly searchIndex: UserSearchIndex;
@@ -86,21 +89,21 @@ export class SimStore {
     for (const roles of Object.values(user.roles)) {
       for (const role of roles) {
         const m = /^virtual_access:integration:([^:]+):/.exec(role);
-        if (m?.[1]) this.memberSet(m[1]).add(user.id);
+        if (m?.[1]) this.membersOf(m[1]).set(user.id, user);
       }
     }
   }
 
-  private memberSet(integrationId: string): Set<string> {
-    let set = this.members.get(integrationId);
-    if (!set) this.members.set(integrationId, (set = new Set()));
-    return set;
+  private membersOf(integrationId: string): Map<string, User> {
+    let members = this.members.get(integrationId);
+    if (!members) this.members.set(integrationId, (members = new Map()));
+    return members;
   }
 
   private grantRole(user: User, integration: Integration, role: string): void {
     const roles = (user.roles[integration.org_id] ??= []);
     if (!roles.includes(role)) roles.push(role);
-    this.memberSet(integration.id).add(user.id);
+    this.membersOf(integration.id).set(user.id, user);
   }
 
   // ---- lookups that enforce org scoping ----
@@ -121,9 +124,7 @@ export class SimStore {
     const prefix = integrationRolePrefix(integration.id);
     const rows: { user: User; role: string; apartments: string[] }[] = [];
     const apartments = this.apartments.get(integration.id);
-    for (const userId of this.members.get(integration.id) ?? []) {
-      const user = this.users.get(userId);
-      if (!user) continue;
+    for (const user of this.members.get(integration.id)?.values() ?? []) {
       for (const role of user.roles[integration.org_id] ?? []) {
         if (role.startsWith(prefix)) {
           rows.push({ user, role, apartments: apartments?.get(user.id) ?? [] });
