@@ -122,6 +122,11 @@ export class RowReader {
     // No record can be larger than the text it came from: the per-record check is only needed then.
     const checkSizes =
       input.length * 3 > this.maxRecordBytes && Buffer.byteLength(input) > this.maxRecordBytes;
+    // A record's line breaks are the one that ends it plus any inside its quoted cells. When the
+    // complete records of this text hold exactly one break each, no cell holds one: nothing to
+    // search cell by cell (the usual case; the last text of a file may lack its final break).
+    const mayBreak =
+      final || unclosed !== undefined || countBreaks(input.slice(0, result.meta.cursor)) !== usable;
     for (let k = 0; k < usable; k++) {
       const cells = result.data[k] as string[];
       const line = this.nextLine;
@@ -129,7 +134,10 @@ export class RowReader {
         throw new CsvSyntaxError('record_too_large', line);
       }
       let breaks = 0;
-      for (const cell of cells) if (cell.length > 0 && cell.indexOf('\n') !== -1) breaks += countBreaks(cell);
+      if (mayBreak) {
+        for (const cell of cells)
+          if (cell.length > 0 && cell.indexOf('\n') !== -1) breaks += countBreaks(cell);
+      }
       this.nextLine = line + 1 + breaks;
       if (cells.length === 1 && cells[0] === '') continue; // a blank line
       out.push({ line, cells });

@@ -427,6 +427,24 @@ describe('openCsvSource: header', () => {
 });
 
 describe('openCsvSource: rows and line numbers', () => {
+  it('numbers lines right across many chunks with quoted line breaks here and there', async () => {
+    // Every 97th record has a note over two or three lines, so breaks fall at every place in a chunk.
+    let text = 'Unit,Name,Note\n';
+    const expected: { line: number; unit: string }[] = [];
+    let line = 2;
+    for (let i = 0; i < 20_000; i++) {
+      const lines = i % 97 === 0 ? 2 + (i % 2) : 1;
+      const note =
+        lines === 1 ? 'plain' : `"${Array.from({ length: lines }, (_, k) => `part ${k}`).join('\n')}"`;
+      text += `${1000 + i},Resident ${i},${note}\n`;
+      expected.push({ line, unit: String(1000 + i) });
+      line += lines;
+    }
+    const { rows, error } = await read(text);
+    expect(error).toBeUndefined();
+    expect(rows.map((r) => ({ line: r.line, unit: r.cells[0] }))).toEqual(expected);
+  });
+
   it('numbers rows by the physical line where each record starts', async () => {
     const text = [
       'Banner',
