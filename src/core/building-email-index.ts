@@ -22,9 +22,12 @@ export function buildingEmailIndex(
   const index = new Map<string, Map<string, string>>();
   for (const [integrationId, users] of actual) {
     const byEmail = new Map<string, string>();
-    for (const u of users) {
+    // Last to first, so that the first user with an email is the one left: one write per user
+    // instead of a lookup and a write.
+    for (let k = users.length - 1; k >= 0; k--) {
+      const u = users[k] as BuildingUser;
       const e = normEmail(u.email);
-      if (e && !byEmail.has(e)) byEmail.set(e, u.userId);
+      if (e) byEmail.set(e, u.userId);
     }
     index.set(integrationId, byEmail);
   }

@@ -80,10 +80,17 @@ export class LookupsAhead {
     const byBuilding = buildingEmailIndex(actual);
     const fresh = this.assessor.searchableFrom(this.checked);
     this.checked += fresh.length;
+    // Exports list a building's rows together: the previous record's building is usually this one's.
+    let lastId: string | undefined;
+    let emails: ReadonlyMap<string, string> | undefined;
     for (const i of fresh) {
       const r = this.records[i] as ResidentRecord;
       const email = r.email as string;
-      if (byBuilding.get(r.integrationId)?.has(email) || this.searches.has(email)) continue;
+      if (r.integrationId !== lastId) {
+        lastId = r.integrationId;
+        emails = byBuilding.get(lastId);
+      }
+      if (emails?.has(email) || this.searches.has(email)) continue;
       const search = this.client
         .findUsersByEmail(email, this.callOptions)
         .then((users) => users.map((u) => u.id));
