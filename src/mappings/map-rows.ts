@@ -139,6 +139,32 @@ interface Draft {
   identityErrors: string[] | undefined;
 }
 
+/** Empties a draft for the next row (one draft per mapper: a row's values end up in its records). */
+function clearDraft(d: Draft): Draft {
+  d.personId = undefined;
+  d.leaseId = undefined;
+  d.property = undefined;
+  d.unit = undefined;
+  d.name = undefined;
+  d.firstName = undefined;
+  d.lastName = undefined;
+  d.email = undefined;
+  d.phone = undefined;
+  d.status = undefined;
+  d.rawStatus = undefined;
+  d.moveIn = undefined;
+  d.moveOut = undefined;
+  d.leaseStart = undefined;
+  d.leaseEnd = undefined;
+  d.openappUserId = undefined;
+  d.integrationId = undefined;
+  d.emailInvalid = false;
+  d.namedByItem = false;
+  d.errors = undefined;
+  d.identityErrors = undefined;
+  return d;
+}
+
 function emptyDraft(): Draft {
   return {
     personId: undefined,
@@ -213,6 +239,8 @@ class CompiledRowMapper implements RowMapper {
   /** Packed mode: the per-person field whose items are the people (-1 otherwise). */
   private readonly splitByIndex: number;
   private readonly statusByValue = new Map<string, ResidentStatus>();
+  /** The row's values while it is read; people after the first are copies (see personOf). */
+  private readonly rowDraft = emptyDraft();
   /** Status cells seen so far (trimmed, as written) -> their meaning. */
   private readonly statusCells = new Map<string, { raw: string; status: ResidentStatus }>();
   private readonly assumed: ResidentStatus | undefined;
@@ -290,7 +318,7 @@ class CompiledRowMapper implements RowMapper {
     if (this.isSkipped(cells)) return false;
     const before = records.length + rejected.length;
 
-    const shared = emptyDraft();
+    const shared = clearDraft(this.rowDraft);
     for (const r of this.shared) this.apply(shared, r, this.singleValue(r, cells), r.label);
 
     const mode = this.mapping.people.mode;
