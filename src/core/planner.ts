@@ -46,6 +46,16 @@ export interface PlannerInput {
   extraHoldReasons?: readonly string[];
   /** The records' verdicts when already judged (`assessRecords`); used only if made from these records, rules and `now`. */
   assessment?: Assessment;
+  /**
+   * For each record of `assessment.searchable` (granted, an email, no OpenApp user id): the user of
+   * its building with that email, or undefined for none, as already looked up (lookups-ahead.ts).
+   * Used only when made with the assessment this plan uses and with this very `actual` map.
+   */
+  buildingMatches?: {
+    assessment: Assessment;
+    actual: ReadonlyMap<string, readonly BuildingUser[]>;
+    userIds: readonly (string | undefined)[];
+  };
 }
 
 export function roleFor(template: string, integrationId: string): string {
@@ -82,6 +92,8 @@ interface Judgement {
   kinds: Uint8Array;
   /** The OpenApp user each record stands for, when known (filled building by building in pass 1). */
   userIds: (string | undefined)[];
+  /** PlannerInput.buildingMatches' user ids, when they may be used. */
+  matches: readonly (string | undefined)[] | undefined;
   /** 1 at the first record that wants a user here who already holds the role (unchanged, not an add). */
   holding: Uint8Array;
   /** Why, in words: built only for the records a plan shows. */
@@ -106,7 +118,13 @@ interface DesiredState {
 
 export function plan(input: PlannerInput): Plan {
   const { policy, now, records } = input;
-  const { kinds } = assessmentFor(records, policy.access, now, input.assessment);
+  const assessment = assessmentFor(records, policy.access, now, input.assessment);
+  const { kinds } = assessment;
+  const given = input.buildingMatches;
+  const matches =
+    given !== undefined && given.assessment === assessment && given.actual === input.actual
+      ? given.userIds
+      : undefined;
   const reasons = new Map<number, string>();
   const why = (i: number): string => {
     let reason = reasons.get(i);
@@ -136,6 +154,7 @@ export function plan(input: PlannerInput): Plan {
     kinds,
     userIds: new Array<string | undefined>(records.length).fill(undefined),
     holding: new Uint8Array(records.length),
+    matches,
     why,
   };
   const buildingIds = [...new Set([...input.buildings, ...byBuilding.keys()])].sort();
@@ -270,7 +289,7 @@ function desiredState(
   input: PlannerInput,
   judgement: Judgement,
 ): DesiredState {
-  const { records, kinds, userIds, holding, why } = judgement;
+  const { records, kinds, userIds, holding, matches, why } = judgement;
   const { directory } = input;
   const byEmail = emailIndex.get(integrationId);
   const role = roleFor(input.policy.roleTemplate, integrationId);
@@ -285,11 +304,14 @@ function desiredState(
   const review: BuildingPlan['review'] = [];
   for (const i of here) {
     const r = records[i] as ResidentRecord;
-    const userId =
-      r.openappUserId ??
-      (r.email ? (byEmail?.get(r.email) ?? soleAccount(directory.get(r.email))) : undefined);
-    userIds[i] = userId;
     const kind = kinds[i];
+    let userId = r.openappUserId;
+    if (userId === undefined && r.email) {
+      // A granted record with an email and no user id was matched while the export was read.
+      const inBuilding = matches !== undefined && kind === GRANTED ? matches[i] : byEmail?.get(r.email);
+      userId = inBuilding ?? soleAccount(directory.get(r.email));
+    }
+    userIds[i] = userId;
     if (kind === UNDETERMINED) {
       review.push({ key: r.key, line: r.line, name: r.name, unit: r.unit, reason: why(i) });
       continue;

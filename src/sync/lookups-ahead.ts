@@ -26,7 +26,12 @@ export interface EarlyLookups {
    * Every email that needs a search (what `emailsToLookUp` gives for `assessment` and `actual`),
    * when every record was checked against `actual`: planSync then need not work it out again.
    */
-  needed?: { actual: ReadonlyMap<string, readonly BuildingUser[]>; emails: readonly string[] };
+  needed?: {
+    actual: ReadonlyMap<string, readonly BuildingUser[]>;
+    emails: readonly string[];
+    /** By record index, for the searchable records: their building's user with that email, if any. */
+    buildingMatches: readonly (string | undefined)[];
+  };
 }
 
 export class LookupsAhead {
@@ -34,6 +39,8 @@ export class LookupsAhead {
   private records: readonly ResidentRecord[] = [];
   /** Searchable records already checked against OpenApp's users. */
   private checked = 0;
+  /** By record index: the building user with the record's email (checked records only). */
+  private readonly matches: (string | undefined)[] = [];
   private actual: ReadonlyMap<string, readonly BuildingUser[]> | undefined;
   private readonly searches = new Map<string, Promise<string[]>>();
 
@@ -69,7 +76,13 @@ export class LookupsAhead {
       assessment,
       directory,
       ...(everyRecordChecked && this.actual
-        ? { needed: { actual: this.actual, emails: [...this.searches.keys()] } }
+        ? {
+            needed: {
+              actual: this.actual,
+              emails: [...this.searches.keys()],
+              buildingMatches: this.matches,
+            },
+          }
         : {}),
     };
   }
@@ -90,7 +103,12 @@ export class LookupsAhead {
         lastId = r.integrationId;
         emails = byBuilding.get(lastId);
       }
-      if (emails?.has(email) || this.searches.has(email)) continue;
+      const match = emails?.get(email);
+      if (match !== undefined) {
+        this.matches[i] = match;
+        continue;
+      }
+      if (this.searches.has(email)) continue;
       const search = this.client
         .findUsersByEmail(email, this.callOptions)
         .then((users) => users.map((u) => u.id));

@@ -94,15 +94,15 @@ export async function planSync(input: PlanSyncInput): Promise<Plan> {
   const { records } = input.snapshot;
   const { access } = input.policy;
   const assessment = assessmentFor(records, access, input.now, input.lookups?.assessment);
+  // What the read already worked out, when it worked from these records and OpenApp users.
   const needed = input.lookups?.needed;
-  const emails =
-    needed && needed.actual === actual && input.lookups?.assessment === assessment
-      ? needed.emails
-      : emailsToLookUp(records, actual, access, input.now, assessment);
-  const early = input.lookups?.directory ?? new Map<string, readonly string[]>();
+  const early =
+    needed && needed.actual === actual && input.lookups?.assessment === assessment ? needed : undefined;
+  const emails = early?.emails ?? emailsToLookUp(records, actual, access, input.now, assessment);
+  const searched = input.lookups?.directory ?? new Map<string, readonly string[]>();
   const found = await Promise.all(
     emails.map(
-      async (e) => early.get(e) ?? (await input.client.findUsersByEmail(e, callOptions)).map((u) => u.id),
+      async (e) => searched.get(e) ?? (await input.client.findUsersByEmail(e, callOptions)).map((u) => u.id),
     ),
   );
   const directory = new Map(emails.map((e, i) => [e, found[i] ?? []]));
@@ -110,6 +110,7 @@ export async function planSync(input: PlanSyncInput): Promise<Plan> {
   return plan({
     records,
     assessment,
+    ...(early ? { buildingMatches: { assessment, actual, userIds: early.buildingMatches } } : {}),
     rejected: input.snapshot.rejected,
     stats: input.snapshot.stats,
     sourceComplete: input.snapshot.complete,

@@ -418,3 +418,34 @@ describe('assessRecords: verdicts judged once, reused only when they fit', () =>
     expect(run({ records: moving, actual, now: TOMORROW, assessment: made() })).toEqual(atTomorrow);
   });
 });
+
+describe('buildingMatches: email matches made while the export was read', () => {
+  const records = [rec({ name: 'Ana' }), rec({ name: 'Ben' })];
+  const actual = new Map([[B1, [bu('u-ana', 'ana@example.com'), bu('u-ben', 'ben@example.com')]]]);
+  // Says Ana has no account in the building (the index says u-ana): shows which one was used.
+  const matches = [undefined, 'u-ben'];
+
+  it('stand for the lookup against the building when made with this assessment and these users', () => {
+    const assessment = assessRecords(records, policy.access, NOW);
+    const p = run({ records, actual, assessment, buildingMatches: { assessment, actual, userIds: matches } });
+    expect(ops(p)).toEqual({ add: [], remove: [], invite: ['ana@example.com'], unchanged: 1 });
+    expect(ops(run({ records, actual }))).toEqual({ add: [], remove: [], invite: [], unchanged: 2 });
+  });
+
+  it.each([
+    [
+      'another map of users',
+      (a: ReturnType<typeof assessRecords>) => ({ assessment: a, actual: new Map(actual) }),
+    ],
+    ['another assessment', () => ({ assessment: assessRecords(records, policy.access, NOW), actual })],
+  ])('are ignored when made with %s', (_what, made) => {
+    const assessment = assessRecords(records, policy.access, NOW);
+    const p = run({
+      records,
+      actual,
+      assessment,
+      buildingMatches: { ...made(assessment), userIds: matches },
+    });
+    expect(p).toEqual(run({ records, actual }));
+  });
+});
