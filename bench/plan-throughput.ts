@@ -3,7 +3,7 @@
  * RSS, next to a bare csv-parse pass over the same file in the same run (the baseline).
  * Targets: the whole plan at >= 50% of the bare parse's throughput, peak RSS under 512 MiB.
  *
- * Each side runs in its own process (bench/plan-throughput/measure-side.ts), five times,
+ * Each side runs in its own process (bench/plan-throughput/measure-side.ts), seven times,
  * alternating bare and plan; the figures are the medians. The OpenApp simulator runs here, in the
  * parent: its memory is not the plan's, but its answers are part of the plan's wall time.
  */
@@ -42,8 +42,8 @@ import {
 } from './plan-throughput/resident-export.js';
 import { sideReportSchema, type SideInput, type SideReport } from './plan-throughput/side-report.js';
 
-/** Odd, for a true median; five because this shared 2-core machine drifts by ±15% from minute to minute. */
-const RUNS = 5;
+/** Odd, for a true median; seven because this shared 2-core machine drifts by ±15% from minute to minute. */
+const RUNS = 7;
 const MIN_RATIO = 0.5;
 const MAX_RSS_KIB = 512 * 1024;
 const SIDE_SCRIPT = fileURLToPath(new URL('./plan-throughput/measure-side.ts', import.meta.url));
