@@ -135,20 +135,7 @@ export function plan(input: PlannerInput): Plan {
     return reason;
   };
 
-  const byBuilding = new Map<string, number[]>();
-  // Exports list a building's rows together: the previous row's building is usually this one's.
-  let lastId: string | undefined;
-  let lastList: number[] = [];
-  for (let i = 0; i < records.length; i++) {
-    const id = (records[i] as ResidentRecord).integrationId;
-    if (id !== lastId) {
-      lastId = id;
-      let list = byBuilding.get(id);
-      if (list === undefined) byBuilding.set(id, (list = []));
-      lastList = list;
-    }
-    lastList.push(i);
-  }
+  const { byBuilding } = assessment;
   const judgement: Judgement = {
     records,
     kinds,

@@ -23,6 +23,8 @@ export interface Assessment {
    * user id. On a typical night a small share of the export.
    */
   readonly searchable: readonly number[];
+  /** Indexes of the records per integration id, in order: what the planner works through, building by building. */
+  readonly byBuilding: ReadonlyMap<string, readonly number[]>;
 }
 
 export function assessRecords(
@@ -42,6 +44,10 @@ export function assessRecords(
 export class RecordAssessor {
   private kinds = new Uint8Array(1024);
   private readonly searchable: number[] = [];
+  private readonly byBuilding = new Map<string, number[]>();
+  /** The building of the last record judged and its list: exports list a building's rows together. */
+  private lastId: string | undefined;
+  private lastList: number[] = [];
   private judged = 0;
   /** The list as last seen. */
   private records: readonly ResidentRecord[] = [];
@@ -64,6 +70,13 @@ export class RecordAssessor {
       const kind = accessKind(r, this.access, this.now);
       this.kinds[i] = kind === 'granted' ? GRANTED : kind === 'denied' ? DENIED : UNDETERMINED;
       if (kind === 'granted' && !r.openappUserId && r.email) this.searchable.push(i);
+      if (r.integrationId !== this.lastId) {
+        this.lastId = r.integrationId;
+        let list = this.byBuilding.get(r.integrationId);
+        if (list === undefined) this.byBuilding.set(r.integrationId, (list = []));
+        this.lastList = list;
+      }
+      this.lastList.push(i);
     }
     this.judged = records.length;
     this.records = records;
@@ -84,6 +97,7 @@ export class RecordAssessor {
       now: this.now,
       kinds: this.kinds.subarray(0, this.judged),
       searchable: this.searchable,
+      byBuilding: this.byBuilding,
     };
   }
 }
