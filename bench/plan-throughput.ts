@@ -171,7 +171,7 @@ function summarise(data: GeneratedExport, bare: SideReport[], plan: PlanReport[]
     rows: [
       ['at start (Node + tsx + modules)', formatKiB(median(plan.map((p) => p.startRssKiB))), ''],
       [
-        'after readCsvExport',
+        'after the read (readAndList)',
         formatKiB(median(plan.map((p) => p.memory.afterRead.rssKiB))),
         formatKiB(median(plan.map((p) => p.memory.afterRead.heapUsedKiB))),
       ],
@@ -210,7 +210,7 @@ function summarise(data: GeneratedExport, bare: SideReport[], plan: PlanReport[]
   const markdown = [
     `What a nightly \`plan\` does with a ${formatInteger(first.rows)}-row export in the generic format ` +
       `(${BUILDING_COUNT} buildings, ${formatInteger(ROWS_PER_BUILDING)} rows each, ${(data.bytes / 1024 ** 2).toFixed(1)} MiB, ` +
-      `sha256 \`${data.sha256.slice(0, 16)}…\`): load the mapping, \`readCsvExport\`, \`planSync\` against the OpenApp ` +
+      `sha256 \`${data.sha256.slice(0, 16)}…\`): load the mapping, read the export while OpenApp is listed and searched (\`readAndList\`, as \`pms-sync plan\` does), \`planSync\` against the OpenApp ` +
       `simulator (${formatInteger(data.seedUsers)} users, ${formatInteger(data.seedMemberships)} resident memberships), ` +
       `through to the \`Plan\` object. The baseline is a bare pass of csv-parse's streaming \`parse()\` (default options) ` +
       'over the same file, counting records.',
