@@ -9,8 +9,8 @@ export const normEmail = (e: string | null | undefined) => (e ? e.trim().toLower
 
 /**
  * Lower-cased email -> user id of each building's users (the first user with that email).
- * Remembered per `actual` map: planSync asks for it twice (lookups, then the plan), and building it
- * for a large organisation is a noticeable part of planning.
+ * Remembered per `actual` map: the users searches chosen while the export is read, planSync and the
+ * plan all use it, and building it for a large organisation is a noticeable part of planning.
  */
 const emailIndexes = new WeakMap<object, Map<string, Map<string, string>>>();
 
