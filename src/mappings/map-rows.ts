@@ -139,7 +139,7 @@ interface Draft {
   identityErrors: string[] | undefined;
 }
 
-/** Empties a draft for the next row (one draft per mapper: a row's values end up in its records). */
+/** Empties a draft (or fills a new one) for the next row: one draft per mapper, whose values end up in its records. */
 function clearDraft(d: Draft): Draft {
   d.personId = undefined;
   d.leaseId = undefined;
@@ -163,32 +163,6 @@ function clearDraft(d: Draft): Draft {
   d.errors = undefined;
   d.identityErrors = undefined;
   return d;
-}
-
-function emptyDraft(): Draft {
-  return {
-    personId: undefined,
-    leaseId: undefined,
-    property: undefined,
-    unit: undefined,
-    name: undefined,
-    firstName: undefined,
-    lastName: undefined,
-    email: undefined,
-    phone: undefined,
-    status: undefined,
-    rawStatus: undefined,
-    moveIn: undefined,
-    moveOut: undefined,
-    leaseStart: undefined,
-    leaseEnd: undefined,
-    openappUserId: undefined,
-    integrationId: undefined,
-    emailInvalid: false,
-    namedByItem: false,
-    errors: undefined,
-    identityErrors: undefined,
-  };
 }
 
 const IDENTITY_FIELDS: ReadonlySet<CanonicalField> = new Set([
@@ -240,7 +214,7 @@ class CompiledRowMapper implements RowMapper {
   private readonly splitByIndex: number;
   private readonly statusByValue = new Map<string, ResidentStatus>();
   /** The row's values while it is read; people after the first are copies (see personOf). */
-  private readonly rowDraft = emptyDraft();
+  private readonly rowDraft = clearDraft({} as Draft);
   /** Status cells seen so far (trimmed, as written) -> their meaning. */
   private readonly statusCells = new Map<string, { raw: string; status: ResidentStatus }>();
   private readonly assumed: ResidentStatus | undefined;
