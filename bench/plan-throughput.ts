@@ -16,7 +16,7 @@ import { parseMapping } from '../src/mappings/load-mapping.js';
 import { parseSnapshot } from '../src/simulator/sim-snapshot.js';
 import { startSimulator } from '../src/simulator/simulator-server.js';
 import { runMeasuredChild } from './harness/child-process.js';
-import { collectHarnessGarbage } from './harness/collect-garbage.js';
+import { collectGarbage } from './harness/collect-garbage.js';
 import {
   formatInteger,
   formatKiB,
@@ -93,7 +93,7 @@ export const planThroughput: Benchmark = {
           now: PLAN_NOW,
         };
         for (let run = 1; run <= RUNS; run++) {
-          collectHarnessGarbage();
+          collectGarbage();
           const b = await runMeasuredChild(
             SIDE_SCRIPT,
             { side: 'bare', csv: data.csv },
@@ -102,7 +102,7 @@ export const planThroughput: Benchmark = {
           );
           log(`run ${run}/${RUNS} bare: ${formatMs(b.ms)}, peak RSS ${formatKiB(b.maxRssKiB)}`);
           bare.push(b);
-          collectHarnessGarbage();
+          collectGarbage();
           const p = asPlanReport(
             await runMeasuredChild(SIDE_SCRIPT, planInput, sideReportSchema, NODE_FLAGS),
           );

@@ -15,16 +15,10 @@ import type { BuildingUser, OpenAppUser } from '../../src/openapp/openapp-types.
 import { buildingsOf, feedPolicyFromMapping, planSync } from '../../src/sync/plan-sync.js';
 import { readAndList } from '../../src/sync/read-and-list.js';
 import { printChildReport, readChildInput } from '../harness/child-process.js';
+import { collectGarbage } from '../harness/collect-garbage.js';
 import { memoryNow } from '../harness/memory.js';
 import { planCounts } from '../harness/plan-counts.js';
 import { sideInputSchema, type SideInput, type SideReport } from './side-report.js';
-
-/** A full GC (the side runs with --expose-gc). */
-function collectGarbage(): void {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc === undefined) throw new Error('run with --expose-gc: the live heap after the plan is measured');
-  gc();
-}
 
 /** When the calls of one kind started (the first) and ended (the last). */
 class CallSpan {
