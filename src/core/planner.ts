@@ -15,6 +15,7 @@ import type {
   PlannedRemoval,
   PlanStats,
 } from './plan.js';
+import { recordKey } from './record-key.js';
 import { assessmentFor, GRANTED, UNDETERMINED, type Assessment } from './record-assessment.js';
 import type { RejectedRow, ResidentRecord } from './resident-record.js';
 
@@ -300,7 +301,7 @@ function desiredState(
     }
     userIds[i] = userId;
     if (kind === UNDETERMINED) {
-      review.push({ key: r.key, line: r.line, name: r.name, unit: r.unit, reason: why(i) });
+      review.push({ key: recordKey(r), line: r.line, name: r.name, unit: r.unit, reason: why(i) });
       continue;
     }
     if (kind !== GRANTED) continue;
@@ -343,7 +344,7 @@ function desiredState(
       userId,
       name: first.name,
       email: first.email ?? actualUsers.find((u) => u.userId === userId)?.email ?? null,
-      keys: wanting.map((r) => r.key),
+      keys: wanting.map(recordKey),
       units: unique(wanting.map((r) => r.unit)),
       reason: unique(indexes.map(why)).join('; '),
     });
@@ -356,7 +357,7 @@ function desiredState(
       email: first.email ?? null,
       phone: first.phone ?? null,
       name: first.name,
-      keys: wanting.map((r) => r.key),
+      keys: wanting.map(recordKey),
       units: unique(wanting.map((r) => r.unit)),
       reason: `no OpenApp account for this ${first.email ? 'email' : 'phone'}; ${why(indexes[0] as number)}`,
     };

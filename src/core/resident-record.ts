@@ -29,8 +29,6 @@ export const RESIDENT_STATUSES = [
 export type ResidentStatus = (typeof RESIDENT_STATUSES)[number];
 
 export const residentRecordSchema = z.object({
-  /** Stable person key: property + unit + lease + person id (or email / name when no id exists). */
-  key: z.string().min(1),
   /** Where in the source the record came from, e.g. line number of the CSV row. */
   line: z.number().int().positive(),
   personId: z.string().min(1).optional(),

@@ -13,7 +13,7 @@
  *   group whose `{n}` columns are all empty is skipped. Fields without `{n}` are the row's.
  * A value that identifies a person (person id, OpenApp user id, email, phone) and a name that are
  * the row's, not the person's, go to the row's first person only, so two people never share a
- * key. A person with no name of their own is named by their email (or phone).
+ * key (src/core/record-key.ts). A person with no name of their own is named by their email (or phone).
  *
  * Outcomes: a row that is not data (blank, a skip rule, a property the feed ignores) is `skipped`;
  * a person whose data is unusable is a RejectedRow whose reasons name the column and what to do,
@@ -560,15 +560,6 @@ class CompiledRowMapper implements RowMapper {
       // planner's reads of them stay monomorphic (optional fields added case by case made them
       // megamorphic and the planner several times slower on a large export).
       const record: ResidentRecord = {
-        // Joined, not a template: one flat string per record instead of a chain of string pieces
-        // that all stay alive with it.
-        key: [
-          integrationId,
-          d.property ?? '',
-          d.unit,
-          d.leaseId ?? '',
-          d.personId ?? d.email ?? d.phone ?? name.toLowerCase(),
-        ].join('|'),
         line,
         personId: d.personId,
         leaseId: d.leaseId,
@@ -605,7 +596,7 @@ class CompiledRowMapper implements RowMapper {
 
 function fullName(first: string | undefined, last: string | undefined): string | undefined {
   if (first === undefined) return last;
-  return last === undefined ? first : [first, last].join(' '); // one flat string (see `key`)
+  return last === undefined ? first : [first, last].join(' '); // one flat string, not two pieces kept alive with it
 }
 
 type Labels = Partial<Record<CanonicalField, string>>;

@@ -17,6 +17,7 @@ import { sendInvitations, type InvitationOutcome } from './send-invitations.js';
 import { InvitationLedgerStore } from '../queue/invitation-ledger-store.js';
 import { PersonLinkStore } from '../queue/person-link-store.js';
 import type { Plan } from '../core/plan.js';
+import { recordKey } from '../core/record-key.js';
 
 export interface BuildingSyncDeps {
   redis: Redis;
@@ -80,10 +81,13 @@ export async function syncBuilding(input: BuildingSyncInput, deps: BuildingSyncD
   let fingerprint = '';
   // Residents who accepted an invitation are known by their OpenApp account, whatever email the PMS has now.
   const links = await new PersonLinkStore(deps.redis, deps.prefix).all(integrationId);
-  const linked = snapshot.records.map((r) => {
-    const userId = r.openappUserId ? undefined : links.get(r.key);
-    return userId ? { ...r, openappUserId: userId } : r;
-  });
+  const linked =
+    links.size === 0
+      ? snapshot.records
+      : snapshot.records.map((r) => {
+          const userId = r.openappUserId ? undefined : links.get(recordKey(r));
+          return userId ? { ...r, openappUserId: userId } : r;
+        });
   const plan = await planSync({
     snapshot: { ...snapshot, records: linked },
     buildings: [integrationId],

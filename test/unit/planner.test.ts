@@ -23,7 +23,6 @@ let line = 1;
 function rec(p: Partial<ResidentRecord> & { name: string }): ResidentRecord {
   const email = p.email === undefined ? `${p.name.toLowerCase().replace(/\W+/g, '.')}@example.com` : p.email;
   const base: ResidentRecord = {
-    key: `${p.integrationId ?? B1}|${p.unit ?? '101'}|${p.personId ?? p.name}`,
     line: ++line,
     unit: '101',
     integrationId: B1,
