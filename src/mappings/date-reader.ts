@@ -8,7 +8,7 @@
  * matches but that does not check out (02/30, hour 24) is given to Luxon, which has the last word;
  * so is every value for any other format.
  */
-import { DateTime } from 'luxon';
+import { DateTime, type TokenParser } from 'luxon';
 import type { CalendarDate } from '../core/resident-record.js';
 
 export type DateReading =
@@ -32,6 +32,11 @@ interface FastFormat {
 interface CompiledFormat {
   format: string;
   fast: FastFormat | undefined;
+  /**
+   * Luxon's parser for the format, built the first time a value needs Luxon: building it (a regex
+   * from the tokens) is most of what a `fromFormat` call costs.
+   */
+  luxon: TokenParser | undefined;
 }
 
 const TOKEN_PATTERNS: Record<string, [part: keyof Omit<FastFormat, 're' | 'iso'>, pattern: string]> = {
@@ -135,7 +140,7 @@ export class DateReader {
     formats: readonly string[],
     private readonly zone: string,
   ) {
-    this.formats = formats.map((format) => ({ format, fast: compileFastFormat(format) }));
+    this.formats = formats.map((format) => ({ format, fast: compileFastFormat(format), luxon: undefined }));
   }
 
   /**
@@ -160,7 +165,8 @@ export class DateReader {
         if (fast === null) continue;
         if (fast !== undefined) return { ok: true, date: fast };
       }
-      const dt = DateTime.fromFormat(value, f.format, { zone: this.zone });
+      f.luxon ??= DateTime.buildFormatParser(f.format);
+      const dt = DateTime.fromFormatParser(value, f.luxon, { zone: this.zone });
       const date = dt.isValid ? dt.toISODate() : null;
       if (date !== null) return { ok: true, date };
       if (dt.invalidReason === 'unit out of range') calendar = true;
