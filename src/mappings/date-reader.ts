@@ -8,7 +8,7 @@
  * matches but that does not check out (02/30, hour 24) is given to Luxon, which has the last word;
  * so is every value for any other format.
  */
-import { DateTime, type TokenParser } from 'luxon';
+import { DateTime, Info, type TokenParser, type Zone } from 'luxon';
 import type { CalendarDate } from '../core/resident-record.js';
 
 export type DateReading =
@@ -135,11 +135,11 @@ function readFast(f: FastFormat, value: string): CalendarDate | null | undefined
 
 export class DateReader {
   private readonly formats: CompiledFormat[];
+  /** The zone as Luxon's object: given by name, Luxon would check the name again on every value. */
+  private readonly zone: Zone;
 
-  constructor(
-    formats: readonly string[],
-    private readonly zone: string,
-  ) {
+  constructor(formats: readonly string[], zone: string) {
+    this.zone = Info.normalizeZone(zone);
     this.formats = formats.map((format) => ({ format, fast: compileFastFormat(format), luxon: undefined }));
   }
 
