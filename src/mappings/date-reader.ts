@@ -10,6 +10,7 @@
  */
 import { DateTime, Info, type TokenParser, type Zone } from 'luxon';
 import type { CalendarDate } from '../core/resident-record.js';
+import { StringPool } from './string-pool.js';
 
 export type DateReading =
   | { ok: true; date: CalendarDate }
@@ -137,6 +138,8 @@ export class DateReader {
   private readonly formats: CompiledFormat[];
   /** The zone as Luxon's object: given by name, Luxon would check the name again on every value. */
   private readonly zone: Zone;
+  /** The dates read, one string each however many rows hold them. */
+  private readonly dates = new StringPool();
 
   constructor(formats: readonly string[], zone: string) {
     this.zone = Info.normalizeZone(zone);
@@ -152,7 +155,7 @@ export class DateReader {
       if (f.fast === undefined) return undefined;
       const fast = readFast(f.fast, value);
       if (fast === null) continue;
-      return fast ?? undefined;
+      return fast === undefined ? undefined : this.dates.of(fast);
     }
     return undefined;
   }
@@ -163,12 +166,12 @@ export class DateReader {
       if (f.fast !== undefined) {
         const fast = readFast(f.fast, value);
         if (fast === null) continue;
-        if (fast !== undefined) return { ok: true, date: fast };
+        if (fast !== undefined) return { ok: true, date: this.dates.of(fast) };
       }
       f.luxon ??= DateTime.buildFormatParser(f.format);
       const dt = DateTime.fromFormatParser(value, f.luxon, { zone: this.zone });
       const date = dt.isValid ? dt.toISODate() : null;
-      if (date !== null) return { ok: true, date };
+      if (date !== null) return { ok: true, date: this.dates.of(date) };
       if (dt.invalidReason === 'unit out of range') calendar = true;
     }
     return { ok: false, calendar };

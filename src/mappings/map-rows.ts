@@ -22,6 +22,7 @@
  */
 import type { RejectedRow, ResidentRecord, ResidentStatus } from '../core/resident-record.js';
 import type { SourceHeader, SourceRow } from '../sources/source-row.js';
+import { StringPool } from './string-pool.js';
 import {
   lastFirstName,
   normaliseEmail,
@@ -223,6 +224,8 @@ class CompiledRowMapper implements RowMapper {
   private readonly ignoreUnmatched: boolean;
   private readonly dates: DateReader;
   private readonly dateFormats: string;
+  /** Property names, one string each for all their rows. */
+  private readonly properties = new StringPool();
   /** The column(s) each field reads, for reasons. */
   private readonly labels: Labels;
 
@@ -417,7 +420,7 @@ class CompiledRowMapper implements RowMapper {
         d.leaseId = value;
         return;
       case 'property':
-        d.property = value;
+        d.property = value === undefined ? undefined : this.properties.of(value);
         return;
       case 'unit':
         d.unit = value;
