@@ -10,7 +10,6 @@
  */
 import { DateTime, Info, type TokenParser, type Zone } from 'luxon';
 import type { CalendarDate } from '../core/resident-record.js';
-import { StringPool } from './string-pool.js';
 
 export type DateReading =
   | { ok: true; date: CalendarDate }
@@ -99,8 +98,28 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
-/** `value` when it is a real `YYYY-MM-DD` date, checked by character: no regex match, no new string. */
-function readIso(value: string): CalendarDate | null | undefined {
+/**
+ * One string per calendar date read, however many rows hold it (see string-pool.ts for why), found
+ * by the date's number: no text is hashed, and a date seen before builds no new string. Bounded
+ * like StringPool.
+ */
+class DatePool {
+  private readonly byDay = new Map<number, CalendarDate>();
+
+  constructor(private readonly limit = 10_000) {}
+
+  get(year: number, month: number, day: number): CalendarDate | undefined {
+    return this.byDay.get((year * 16 + month) * 32 + day);
+  }
+
+  add(year: number, month: number, day: number, date: CalendarDate): CalendarDate {
+    if (this.byDay.size < this.limit) this.byDay.set((year * 16 + month) * 32 + day, date);
+    return date;
+  }
+}
+
+/** The date when `value` is a real `YYYY-MM-DD` date, checked by character: no regex match, no new string. */
+function readIso(value: string, pool: DatePool): CalendarDate | null | undefined {
   if (value.length !== 10 || value.charCodeAt(4) !== 0x2d || value.charCodeAt(7) !== 0x2d) return null;
   let year = 0;
   let month = 0;
@@ -114,12 +133,12 @@ function readIso(value: string): CalendarDate | null | undefined {
     else day = day * 10 + d;
   }
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
-  return value;
+  return pool.get(year, month, day) ?? pool.add(year, month, day, value);
 }
 
 /** The date a fast format reads from `value`: a date, `null` for no match, `undefined` to ask Luxon. */
-function readFast(f: FastFormat, value: string): CalendarDate | null | undefined {
-  if (f.iso) return readIso(value);
+function readFast(f: FastFormat, value: string, pool: DatePool): CalendarDate | null | undefined {
+  if (f.iso) return readIso(value, pool);
   const m = f.re.exec(value);
   if (m === null) return null;
   const year = m[f.year] ?? '';
@@ -131,15 +150,23 @@ function readFast(f: FastFormat, value: string): CalendarDate | null | undefined
   if (f.hour !== 0 && Number(m[f.hour]) > 23) return undefined;
   if (f.minute !== 0 && Number(m[f.minute]) > 59) return undefined;
   if (f.second !== 0 && Number(m[f.second]) > 59) return undefined;
-  return `${year}-${monthText.length === 1 ? '0' : ''}${monthText}-${dayText.length === 1 ? '0' : ''}${dayText}`;
+  const y = Number(year);
+  return (
+    pool.get(y, month, day) ??
+    pool.add(
+      y,
+      month,
+      day,
+      `${year}-${monthText.length === 1 ? '0' : ''}${monthText}-${dayText.length === 1 ? '0' : ''}${dayText}`,
+    )
+  );
 }
 
 export class DateReader {
   private readonly formats: CompiledFormat[];
   /** The zone as Luxon's object: given by name, Luxon would check the name again on every value. */
   private readonly zone: Zone;
-  /** The dates read, one string each however many rows hold them. */
-  private readonly dates = new StringPool();
+  private readonly dates = new DatePool();
 
   constructor(formats: readonly string[], zone: string) {
     this.zone = Info.normalizeZone(zone);
@@ -153,9 +180,9 @@ export class DateReader {
   quickRead(value: string): CalendarDate | undefined {
     for (const f of this.formats) {
       if (f.fast === undefined) return undefined;
-      const fast = readFast(f.fast, value);
+      const fast = readFast(f.fast, value, this.dates);
       if (fast === null) continue;
-      return fast === undefined ? undefined : this.dates.of(fast);
+      return fast;
     }
     return undefined;
   }
@@ -164,14 +191,18 @@ export class DateReader {
     let calendar = false;
     for (const f of this.formats) {
       if (f.fast !== undefined) {
-        const fast = readFast(f.fast, value);
+        const fast = readFast(f.fast, value, this.dates);
         if (fast === null) continue;
-        if (fast !== undefined) return { ok: true, date: this.dates.of(fast) };
+        if (fast !== undefined) return { ok: true, date: fast };
       }
       f.luxon ??= DateTime.buildFormatParser(f.format);
       const dt = DateTime.fromFormatParser(value, f.luxon, { zone: this.zone });
       const date = dt.isValid ? dt.toISODate() : null;
-      if (date !== null) return { ok: true, date: this.dates.of(date) };
+      if (date !== null)
+        return {
+          ok: true,
+          date: this.dates.get(dt.year, dt.month, dt.day) ?? this.dates.add(dt.year, dt.month, dt.day, date),
+        };
       if (dt.invalidReason === 'unit out of range') calendar = true;
     }
     return { ok: false, calendar };

@@ -1,9 +1,8 @@
 /**
- * One copy of each value: cells that repeat all down a large export (the property's name, move-in
- * dates) would otherwise keep a string of their own in every record, and every string a plan keeps
- * is copied by the garbage collector as it ages (on a 200,000-row export, sharing the property and
- * the dates made the whole plan about 4% faster). Bounded: once `limit` values are held, a new one
- * is returned as it came.
+ * One copy of each value: a cell that repeats all down a large export (a property's name) would
+ * otherwise keep a string of its own in every record, and every string a plan keeps is copied by
+ * the garbage collector as it ages. (Dates have their own pool, keyed by number: date-reader.ts.)
+ * Bounded: once `limit` values are held, a new one is returned as it came.
  */
 export class StringPool {
   private readonly values = new Map<string, string>();
