@@ -8,7 +8,7 @@ export interface PlannedAdd {
   userId: string;
   name: string;
   email: string | null;
-  /** PMS record keys this user stands for (several for a shared email or two units). */
+  /** Keys (recordKey) of the PMS records this user stands for (several for a shared email or two units). */
   keys: string[];
   units: string[];
   reason: string;
