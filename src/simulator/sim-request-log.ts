@@ -22,6 +22,11 @@ export interface LoggedRequest {
    * connection was dropped instead of answering.
    */
   fault?: 'reset' | 'reset_after' | 'error' | 'throttle' | 'rate_limit' | 'scripted';
+  /**
+   * The route ran (its status is kept) but the client was gone before the answer could be written:
+   * killed, or it gave up waiting. Whatever the route changed stays changed.
+   */
+  undelivered?: true;
 }
 
 export class RequestLog {

@@ -64,6 +64,8 @@ export async function buildSimulator(options: SimulatorOptions): Promise<{
   const injected = new WeakMap<FastifyRequest, LoggedRequest['fault']>();
   const startedAt = new WeakMap<FastifyRequest, number>();
   const resetAfterRoute = new WeakSet<FastifyRequest>();
+  /** Requests already in the log: an answer both cut off and reported as written is logged once. */
+  const logged = new WeakSet<FastifyRequest>();
 
   const app = Fastify({
     // Requests are recorded in the request log; only failures go to the project logger.
@@ -99,7 +101,7 @@ export async function buildSimulator(options: SimulatorOptions): Promise<{
           resetAfterRoute.add(req); // onSend drops the connection instead of the answer
           return;
         }
-        requests.add(logEntry(req, 0, 'reset'));
+        logOnce(req, logEntry(req, 0, 'reset'));
         reply.hijack();
         req.raw.socket.destroy();
         return;
@@ -134,16 +136,37 @@ export async function buildSimulator(options: SimulatorOptions): Promise<{
     if (resetAfterRoute.has(req)) {
       // The route has done its work; the client gets no answer, only a closed connection. Logged
       // with the status it would have seen, so a test can tell a lost success from a lost failure.
-      requests.add(logEntry(req, reply.statusCode, 'reset_after', reply.elapsedTime));
+      logOnce(req, logEntry(req, reply.statusCode, 'reset_after', reply.elapsedTime));
       req.raw.socket.destroy();
+    } else if (req.url.startsWith(API_PREFIX)) {
+      // onResponse logs a request once its answer is written; a client gone by now (killed, or it
+      // gave up waiting) never gets one and onResponse never runs, yet what the route did stands.
+      // Logged all the same, so a test counting calls sees every change that was made.
+      const res = reply.raw;
+      const undelivered = () => {
+        if (!res.writableFinished) {
+          logOnce(req, {
+            ...logEntry(req, reply.statusCode, injected.get(req), reply.elapsedTime),
+            undelivered: true,
+          });
+        }
+      };
+      if (res.destroyed) undelivered();
+      else res.once('close', undelivered);
     }
     return payload;
   });
 
   app.addHook('onResponse', async (req, reply) => {
-    if (!req.url.startsWith(API_PREFIX) || resetAfterRoute.has(req)) return;
-    requests.add(logEntry(req, reply.statusCode, injected.get(req), reply.elapsedTime));
+    if (!req.url.startsWith(API_PREFIX)) return;
+    logOnce(req, logEntry(req, reply.statusCode, injected.get(req), reply.elapsedTime));
   });
+
+  function logOnce(req: FastifyRequest, entry: Omit<LoggedRequest, 'seq'>): void {
+    if (logged.has(req)) return;
+    logged.add(req);
+    requests.add(entry);
+  }
 
   function logEntry(
     req: FastifyRequest,

@@ -297,6 +297,44 @@ describe('fault knobs', () => {
     ]);
   });
 
+  it('logs a change whose client was gone before the answer, once', async () => {
+    // A worker killed while its DELETE waits out OpenApp's latency: the route still runs (a request
+    // without a body needs nothing more from the client), and the change it made must show in the
+    // log that tests count calls with.
+    const sim = await sim2026({ faults: { latencyMs: 300 } });
+    const residentsOfMaple = () =>
+      sim
+        .store()
+        .toSnapshot()
+        .building_users.filter(
+          (b) => b.integration_id === MAPLE_COURT && b.role === residentRole(MAPLE_COURT),
+        )
+        .map((b) => b.user_id);
+    const userId = residentsOfMaple()[0] as string;
+    await expect(
+      fetch(`${sim.apiRoot}/integrations/${MAPLE_COURT}/people/${userId}`, {
+        method: 'DELETE',
+        headers: auth(sim),
+        signal: AbortSignal.timeout(50),
+      }),
+    ).rejects.toThrow();
+    for (let waited = 0; sim.requests.since().length === 0 && waited < 5_000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(sim.requests.since().map((r) => [r.method, r.status, r.undelivered])).toEqual([
+      ['DELETE', 204, true],
+    ]);
+    expect(residentsOfMaple()).not.toContain(userId);
+
+    // An answer that was delivered is logged once, and not as undelivered.
+    sim.faults.update({ latencyMs: 0 });
+    expect((await simFetch(sim, '/api/v1/integrations', { headers: auth(sim) })).status).toBe(200);
+    expect(sim.requests.since().map((r) => [r.method, r.status, r.undelivered])).toEqual([
+      ['DELETE', 204, true],
+      ['GET', 200, undefined],
+    ]);
+  });
+
   it('resets half of the reset share before the route runs and half after, repeatably for one seed', async () => {
     const run = async () => {
       const sim = await sim2026({ faults: { resetRate: 1, seed: 3 } });
