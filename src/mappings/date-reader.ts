@@ -10,6 +10,7 @@
  */
 import { DateTime, Info, type TokenParser, type Zone } from 'luxon';
 import type { CalendarDate } from '../core/resident-record.js';
+import { StringPool } from './string-pool.js';
 
 export type DateReading =
   | { ok: true; date: CalendarDate }
@@ -98,25 +99,13 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
-/**
- * One string per calendar date read, however many rows hold it (see string-pool.ts for why), found
- * by the date's number: no text is hashed, and a date seen before builds no new string. Bounded
- * like StringPool.
- */
-class DatePool {
-  private readonly byDay = new Map<number, CalendarDate>();
-
-  constructor(private readonly limit = 10_000) {}
-
-  get(year: number, month: number, day: number): CalendarDate | undefined {
-    return this.byDay.get((year * 16 + month) * 32 + day);
-  }
-
-  add(year: number, month: number, day: number, date: CalendarDate): CalendarDate {
-    if (this.byDay.size < this.limit) this.byDay.set((year * 16 + month) * 32 + day, date);
-    return date;
-  }
+/** A calendar date as one number: the key dates are pooled by (no text hashed per date). */
+function dayNumber(year: number, month: number, day: number): number {
+  return (year * 16 + month) * 32 + day;
 }
+
+/** One string per calendar date, however many rows hold it (see string-pool.ts). */
+type DatePool = StringPool<number>;
 
 /** The date when `value` is a real `YYYY-MM-DD` date, checked by character: no regex match, no new string. */
 function readIso(value: string, pool: DatePool): CalendarDate | null | undefined {
@@ -133,7 +122,8 @@ function readIso(value: string, pool: DatePool): CalendarDate | null | undefined
     else day = day * 10 + d;
   }
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
-  return pool.get(year, month, day) ?? pool.add(year, month, day, value);
+  const n = dayNumber(year, month, day);
+  return pool.find(n) ?? pool.keep(n, value);
 }
 
 /** The date a fast format reads from `value`: a date, `null` for no match, `undefined` to ask Luxon. */
@@ -150,13 +140,11 @@ function readFast(f: FastFormat, value: string, pool: DatePool): CalendarDate | 
   if (f.hour !== 0 && Number(m[f.hour]) > 23) return undefined;
   if (f.minute !== 0 && Number(m[f.minute]) > 59) return undefined;
   if (f.second !== 0 && Number(m[f.second]) > 59) return undefined;
-  const y = Number(year);
+  const n = dayNumber(Number(year), month, day);
   return (
-    pool.get(y, month, day) ??
-    pool.add(
-      y,
-      month,
-      day,
+    pool.find(n) ??
+    pool.keep(
+      n,
       `${year}-${monthText.length === 1 ? '0' : ''}${monthText}-${dayText.length === 1 ? '0' : ''}${dayText}`,
     )
   );
@@ -166,7 +154,7 @@ export class DateReader {
   private readonly formats: CompiledFormat[];
   /** The zone as Luxon's object: given by name, Luxon would check the name again on every value. */
   private readonly zone: Zone;
-  private readonly dates = new DatePool();
+  private readonly dates: DatePool = new StringPool();
 
   constructor(formats: readonly string[], zone: string) {
     this.zone = Info.normalizeZone(zone);
@@ -198,11 +186,10 @@ export class DateReader {
       f.luxon ??= DateTime.buildFormatParser(f.format);
       const dt = DateTime.fromFormatParser(value, f.luxon, { zone: this.zone });
       const date = dt.isValid ? dt.toISODate() : null;
-      if (date !== null)
-        return {
-          ok: true,
-          date: this.dates.get(dt.year, dt.month, dt.day) ?? this.dates.add(dt.year, dt.month, dt.day, date),
-        };
+      if (date !== null) {
+        const n = dayNumber(dt.year, dt.month, dt.day);
+        return { ok: true, date: this.dates.find(n) ?? this.dates.keep(n, date) };
+      }
       if (dt.invalidReason === 'unit out of range') calendar = true;
     }
     return { ok: false, calendar };

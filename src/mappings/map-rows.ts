@@ -420,7 +420,10 @@ class CompiledRowMapper implements RowMapper {
         d.leaseId = value;
         return;
       case 'property':
-        d.property = value === undefined ? undefined : this.properties.of(value);
+        d.property =
+          value === undefined
+            ? undefined
+            : (this.properties.find(value) ?? this.properties.keep(value, value));
         return;
       case 'unit':
         d.unit = value;
