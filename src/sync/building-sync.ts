@@ -81,13 +81,10 @@ export async function syncBuilding(input: BuildingSyncInput, deps: BuildingSyncD
   let fingerprint = '';
   // Residents who accepted an invitation are known by their OpenApp account, whatever email the PMS has now.
   const links = await new PersonLinkStore(deps.redis, deps.prefix).all(integrationId);
-  const linked =
-    links.size === 0
-      ? snapshot.records
-      : snapshot.records.map((r) => {
-          const userId = r.openappUserId ? undefined : links.get(recordKey(r));
-          return userId ? { ...r, openappUserId: userId } : r;
-        });
+  const linked = snapshot.records.map((r) => {
+    const userId = r.openappUserId ? undefined : links.get(recordKey(r));
+    return userId ? { ...r, openappUserId: userId } : r;
+  });
   const plan = await planSync({
     snapshot: { ...snapshot, records: linked },
     buildings: [integrationId],
