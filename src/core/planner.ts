@@ -335,8 +335,9 @@ function desiredState(
   }
 
   const add: PlannedAdd[] = [];
-  for (const [userId, wanted] of desired) {
-    if (holding[typeof wanted === 'number' ? wanted : (wanted[0] as number)] === 1) continue;
+  // forEach, not for...of: no [key, value] pair per entry, and a building wants thousands of users.
+  desired.forEach((wanted, userId) => {
+    if (holding[typeof wanted === 'number' ? wanted : (wanted[0] as number)] === 1) return;
     const indexes = Array.isArray(wanted) ? wanted : [wanted];
     const wanting = indexes.map((i) => records[i] as ResidentRecord);
     const first = wanting[0] as ResidentRecord;
@@ -348,7 +349,7 @@ function desiredState(
       units: unique(wanting.map((r) => r.unit)),
       reason: unique(indexes.map(why)).join('; '),
     });
-  }
+  });
 
   const needsInvite: NeededInvite[] = [...invites.values()].map((indexes) => {
     const wanting = indexes.map((i) => records[i] as ResidentRecord);
