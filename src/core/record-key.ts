@@ -10,7 +10,7 @@
  */
 import type { ResidentRecord } from './resident-record.js';
 
-export type KeyedFields = Pick<
+type KeyedFields = Pick<
   ResidentRecord,
   'integrationId' | 'property' | 'unit' | 'leaseId' | 'personId' | 'email' | 'phone' | 'name'
 >;

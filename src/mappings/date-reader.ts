@@ -122,8 +122,7 @@ function readIso(value: string, pool: DatePool): CalendarDate | null | undefined
     else day = day * 10 + d;
   }
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
-  const n = dayNumber(year, month, day);
-  return pool.find(n) ?? pool.keep(n, value);
+  return pool.of(dayNumber(year, month, day), value);
 }
 
 /** The date a fast format reads from `value`: a date, `null` for no match, `undefined` to ask Luxon. */
@@ -187,8 +186,7 @@ export class DateReader {
       const dt = DateTime.fromFormatParser(value, f.luxon, { zone: this.zone });
       const date = dt.isValid ? dt.toISODate() : null;
       if (date !== null) {
-        const n = dayNumber(dt.year, dt.month, dt.day);
-        return { ok: true, date: this.dates.find(n) ?? this.dates.keep(n, date) };
+        return { ok: true, date: this.dates.of(dayNumber(dt.year, dt.month, dt.day), date) };
       }
       if (dt.invalidReason === 'unit out of range') calendar = true;
     }

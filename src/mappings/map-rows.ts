@@ -420,10 +420,7 @@ class CompiledRowMapper implements RowMapper {
         d.leaseId = value;
         return;
       case 'property':
-        d.property =
-          value === undefined
-            ? undefined
-            : (this.properties.find(value) ?? this.properties.keep(value, value));
+        d.property = value === undefined ? undefined : this.properties.of(value, value);
         return;
       case 'unit':
         d.unit = value;

@@ -14,7 +14,12 @@ export class StringPool<K = string> {
     return this.values.get(key);
   }
 
-  /** `value`, kept for `key` while the pool has room. */
+  /** The value kept for `key`, else `value` (kept for it while the pool has room). */
+  of(key: K, value: string): string {
+    return this.find(key) ?? this.keep(key, value);
+  }
+
+  /** `value`, kept for `key` while the pool has room; with `find`, when `value` is costly to build. */
   keep(key: K, value: string): string {
     if (this.values.size < this.limit) this.values.set(key, value);
     return value;

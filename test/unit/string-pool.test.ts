@@ -8,6 +8,9 @@ describe('StringPool', () => {
     expect(pool.keep(1, '2026-03-16')).toBe('2026-03-16');
     expect(pool.find(1)).toBe('2026-03-16');
     expect(pool.find(2)).toBeUndefined();
+    expect(pool.of(1, 'another copy')).toBe('2026-03-16');
+    expect(pool.of(2, '2026-03-17')).toBe('2026-03-17');
+    expect(pool.find(2)).toBe('2026-03-17');
   });
 
   it.each([
